@@ -1,0 +1,92 @@
+"""Prachakhom: from a Thai community forum to a local development plan."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from forum.config import DEV_SECRET_KEY, Defaults, database_url_from_env
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then the environment (or the test's own dict)."""
+    app.config.from_object(Defaults)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if url := database_url_from_env():
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        sqlite_path = Path(app.instance_path) / "prachakhom.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{sqlite_path}"
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not (app.debug or app.testing):
+        raise RuntimeError(
+            "SECRET_KEY is the development default. Set SECRET_KEY in the environment or in "
+            "instance/config.py (`flask --app forum init-instance` writes one)."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from forum import i18n
+    from forum.auth.session import init_login
+    from forum.extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    init_login(app)
+    from forum import models  # noqa: F401  (registers every model with the metadata)
+
+
+def register_blueprints(app: Flask) -> None:
+    from forum.api.views import bp as api_bp
+    from forum.auth.views import bp as auth_bp
+    from forum.catalog.views import bp as catalog_bp
+    from forum.organizations.views import bp as organizations_bp
+    from forum.proposals.views import bp as proposals_bp
+
+    app.register_blueprint(organizations_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from forum.errors import init_errors
+
+    init_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from forum import i18n
+
+    i18n.init_template_helpers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from forum import cli
+
+    cli.init_commands(app)

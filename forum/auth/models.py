@@ -1,0 +1,122 @@
+"""People and their roles in organizations."""
+
+import enum
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.extensions import db
+from forum.organizations.models import Organization, Village
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    PLAN_OFFICER = "plan_officer"
+    VILLAGE_COMMITTEE = "village_committee"
+    DEV_COMMITTEE = "dev_committee"
+    COUNCIL = "council"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {
+    Role.ADMIN: _l("Administrator"),
+    Role.PLAN_OFFICER: _l("Plan officer"),
+    Role.VILLAGE_COMMITTEE: _l("Village committee"),
+    Role.DEV_COMMITTEE: _l("Development committee member"),
+    Role.COUNCIL: _l("Council member"),
+}
+
+OFFICE_ROLES = (Role.ADMIN, Role.PLAN_OFFICER)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change; part of the session identity, so old sessions end.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def roles_in(self, organization_id: int) -> set[Role]:
+        return {Role(m.role) for m in self.memberships if m.organization_id == organization_id}
+
+    def has_role(self, organization_id: int, *roles: Role) -> bool:
+        return bool(self.roles_in(organization_id) & set(roles))
+
+    def is_office(self, organization_id: int) -> bool:
+        """Admin or plan officer of the organization."""
+        return self.has_role(organization_id, *OFFICE_ROLES)
+
+    def committee_villages(self, organization_id: int) -> set[int]:
+        return {
+            m.village_id
+            for m in self.memberships
+            if m.organization_id == organization_id and m.role == Role.VILLAGE_COMMITTEE
+        }
+
+    def organizations(self) -> list[Organization]:
+        seen = {}
+        for m in self.memberships:
+            seen.setdefault(m.organization_id, m.organization)
+        return list(seen.values())
+
+
+class Membership(db.Model):
+    """A role a user holds in an organization; village committees are scoped to one village."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "organization_id", "role", "village_id"),
+        CheckConstraint(
+            "role IN ('admin', 'plan_officer', 'village_committee', 'dev_committee', 'council')",
+            name="role_known",
+        ),
+        CheckConstraint(
+            "(role = 'village_committee') = (village_id IS NOT NULL)",
+            name="village_scope",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organization: Mapped[Organization] = relationship()
+    village: Mapped[Village | None] = relationship()

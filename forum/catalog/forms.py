@@ -1,0 +1,40 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class OrganizationVisionForm(FlaskForm):
+    vision = TextAreaField(_l("Vision"), validators=[Optional(), Length(max=2000)])
+    vision_definition = TextAreaField(
+        _l("Definition of the vision"), validators=[Optional(), Length(max=4000)]
+    )
+
+
+class StrategyForm(FlaskForm):
+    title = TextAreaField(_l("Strategy"), validators=[DataRequired(), Length(max=2000)])
+    national_strategy = TextAreaField(
+        _l("A. National strategy"), validators=[Optional(), Length(max=2000)]
+    )
+    national_plan = TextAreaField(
+        _l("B. National Economic and Social Development Plan"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    sdgs = TextAreaField(_l("C. Sustainable Development Goals"), validators=[Optional()])
+    provincial_strategy = TextAreaField(
+        _l("D. Provincial strategy"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class TacticForm(FlaskForm):
+    number = StringField(_l("Number"), validators=[DataRequired(), Length(max=16)])
+    title = TextAreaField(_l("Tactic"), validators=[DataRequired(), Length(max=2000)])
+    description = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=4000)])
+
+
+class CatalogImportForm(FlaskForm):
+    text = TextAreaField(
+        _l("Published strategy text"),
+        validators=[DataRequired(), Length(max=200_000)],
+        render_kw={"rows": 16},
+    )

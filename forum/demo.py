@@ -1,0 +1,158 @@
+"""Demo data: villages, people with every role, plan periods and sample proposals.
+
+Runs after the shipped catalogs are imported; safe to run twice.
+"""
+
+import random
+
+from sqlalchemy import select
+
+from forum.auth.models import Membership, Role, User
+from forum.extensions import db
+from forum.organizations.models import Organization, OrgKind, PlanPeriod, Village
+from forum.proposals.models import Proposal
+from forum.proposals.services import unique_tracking_code
+from forum.proposals.states import Annex, Status
+from forum.workflow.services import record_submission
+
+DEMO_PASSWORD = "prachakhom-demo"
+PLAN_FIRST_YEAR = 2566
+
+VILLAGES = {
+    "ban-on": [
+        "อ้อน", "ดอนแก้ว", "ทุ่งโป่ง", "แม่ตีบ", "หัวฝาย",
+        "ใหม่พัฒนา", "ห้วยเป้", "ปางมะโอ", "อ้อนใต้", "ทุ่งสามัคคี",
+    ],
+    "khelang-nakhon": ["ป่าขาม", "ศรีบุญเรือง", "หนองหัววัว"],
+    "lampang-pao": ["สบตุ๋ย", "ต้นธงชัย"],
+}  # fmt: skip
+
+SAMPLE_TITLES = [
+    ("ก่อสร้างถนนคอนกรีตเสริมเหล็กสายบ้านนายสมบูรณ์ถึงทุ่งนา", 650_000, "00310"),
+    ("ขุดลอกลำเหมืองสาธารณะหน้าวัด", 180_000, "00310"),
+    ("ติดตั้งไฟฟ้าส่องสว่างพลังงานแสงอาทิตย์ริมถนนในหมู่บ้าน", 240_000, "00240"),
+    ("ส่งเสริมอาชีพการทอผ้าพื้นเมืองของกลุ่มแม่บ้าน", 45_000, "00250"),
+    ("อบรมผู้สูงอายุดูแลสุขภาพและป้องกันโรคเบาหวาน", 30_000, "00220"),
+    ("ปรับปรุงระบบประปาหมู่บ้านและถังเก็บน้ำ", 420_000, "00240"),
+    ("จัดงานประเพณีปีใหม่เมืองและรดน้ำดำหัวผู้สูงอายุ", 60_000, "00260"),
+    ("สร้างฝายชะลอน้ำลำห้วยเพื่อการเกษตร", 300_000, "00320"),
+    ("จัดซื้อเครื่องออกกำลังกายกลางแจ้งประจำหมู่บ้าน", 150_000, "00260"),
+    ("ป้องกันและแก้ไขปัญหายาเสพติดในเยาวชน", 25_000, "00120"),
+    ("ก่อสร้างรางระบายน้ำคอนกรีตในซอยกลางหมู่บ้าน", 380_000, "00310"),
+    ("อบรมการทำปุ๋ยหมักชีวภาพลดต้นทุนการผลิต", 20_000, "00320"),
+]
+
+
+def demo_users() -> list[tuple[str, str, str, Role, int | None]]:
+    """(username, display name, org slug, role, village number) for the printed demo logins."""
+    return [
+        ("admin-banon", "นายกฯ อบต.บ้านอ้อน (ผู้ดูแล)", "ban-on", Role.ADMIN, None),
+        ("officer-banon", "นักวิเคราะห์นโยบายและแผน อบต.บ้านอ้อน", "ban-on", Role.PLAN_OFFICER, None),
+        ("village1-banon", "คณะกรรมการหมู่บ้าน หมู่ที่ 1", "ban-on", Role.VILLAGE_COMMITTEE, 1),
+        ("village2-banon", "คณะกรรมการหมู่บ้าน หมู่ที่ 2", "ban-on", Role.VILLAGE_COMMITTEE, 2),
+        *[
+            (f"committee{i}-banon", f"กรรมการพัฒนาท้องถิ่น คนที่ {i}", "ban-on",
+             Role.DEV_COMMITTEE, None)
+            for i in range(1, 6)
+        ],
+        *[
+            (f"council{i}-banon", f"สมาชิกสภา อบต. คนที่ {i}", "ban-on", Role.COUNCIL, None)
+            for i in range(1, 6)
+        ],
+        ("officer-khelang", "เจ้าหน้าที่แผน เทศบาลเมืองเขลางค์นคร", "khelang-nakhon",
+         Role.PLAN_OFFICER, None),
+        ("officer-pao", "เจ้าหน้าที่แผน อบจ.ลำปาง", "lampang-pao", Role.PLAN_OFFICER, None),
+    ]  # fmt: skip
+
+
+def organizations_by_slug() -> dict[str, Organization]:
+    return {o.slug: o for o in db.session.scalars(select(Organization))}
+
+
+def ensure_villages(orgs: dict[str, Organization]) -> None:
+    for slug, names in VILLAGES.items():
+        org = orgs.get(slug)
+        if org is None:
+            continue
+        have = {v.number for v in org.villages}
+        for number, name in enumerate(names, start=1):
+            if number not in have:
+                org.villages.append(Village(number=number, name=name))
+
+
+def ensure_plan_periods(orgs: dict[str, Organization]) -> None:
+    for org in orgs.values():
+        if org.accepts_proposals and not org.plan_periods:
+            org.plan_periods.append(
+                PlanPeriod(first_year=PLAN_FIRST_YEAR, last_year=PLAN_FIRST_YEAR + 4)
+            )
+
+
+def ensure_users(orgs: dict[str, Organization]) -> None:
+    for username, name, slug, role, village_number in demo_users():
+        if db.session.scalar(select(User.id).where(User.username == username)):
+            continue
+        org = orgs[slug]
+        user = User(username=username, display_name=name)
+        user.set_password(DEMO_PASSWORD)
+        village = next((v for v in org.villages if v.number == village_number), None)
+        user.memberships.append(Membership(organization=org, role=role, village=village))
+        db.session.add(user)
+
+
+def ensure_sample_proposals(org: Organization, count: int = 24, seed: int = 2566) -> None:
+    if db.session.scalar(select(Proposal.id).where(Proposal.organization_id == org.id).limit(1)):
+        return
+    from forum.catalog.models import Program
+
+    rng = random.Random(seed)
+    programs = {p.code: p for p in db.session.scalars(select(Program))}
+    period = org.current_period
+    for i in range(count):
+        title, amount, program_code = SAMPLE_TITLES[i % len(SAMPLE_TITLES)]
+        village = org.villages[i % len(org.villages)]
+        strategy = org.strategies[i % len(org.strategies)]
+        tactic = strategy.tactics[i % len(strategy.tactics)]
+        first = rng.randrange(len(period.years))
+        proposal = Proposal(
+            organization=org,
+            plan_period=period,
+            village=village,
+            tracking_code=unique_tracking_code(),
+            status=Status.SUBMITTED,
+            title=f"{title} {village.label}",
+            rationale="ชาวบ้านได้รับความเดือดร้อนและเสนอในเวทีประชาคมหมู่บ้าน",
+            objective="เพื่อแก้ไขปัญหาความเดือดร้อนของประชาชนในพื้นที่",
+            target=f"ประชาชน{village.label} ได้รับประโยชน์",
+            kpi="ร้อยละ 80 ของประชาชนในพื้นที่พึงพอใจ",
+            expected_result="ประชาชนมีคุณภาพชีวิตที่ดีขึ้น",
+            responsible_unit="กองช่าง" if program_code == "00310" else "สำนักปลัด",
+            location=village.label,
+            proposer_name=f"ผู้เสนอ ลำดับที่ {i + 1}",
+            proposer_phone=f"08{rng.randrange(10**7, 10**8)}",
+            proposer_name_private=(i % 5 == 0),
+            strategy=strategy,
+            tactic=tactic,
+            program=programs.get(program_code),
+            annex=Annex.EQUIPMENT if "จัดซื้อ" in title else Annex.OWN,
+            equipment_category="ครุภัณฑ์กีฬา" if "จัดซื้อ" in title else None,
+            equipment_type="เครื่องออกกำลังกาย" if "จัดซื้อ" in title else None,
+        )
+        proposal.set_budgets(
+            {year: (amount if idx == first else 0) for idx, year in enumerate(period.years)}
+        )
+        db.session.add(proposal)
+        db.session.flush()
+        record_submission(proposal, None)
+
+
+def load_demo() -> None:
+    orgs = organizations_by_slug()
+    ensure_villages(orgs)
+    ensure_plan_periods(orgs)
+    db.session.flush()
+    ensure_users(orgs)
+    for org in orgs.values():
+        if org.kind == OrgKind.SAO:
+            ensure_sample_proposals(org)
+    db.session.flush()

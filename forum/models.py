@@ -1,0 +1,24 @@
+"""Every model, imported once so that the metadata (and Alembic) sees them all."""
+
+from forum.auth.models import Membership, User
+from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
+from forum.organizations.models import Organization, PlanPeriod, Village
+from forum.proposals.models import Proposal, ProposalBudget
+from forum.workflow.models import Decision
+
+__all__ = [
+    "Decision",
+    "Goal",
+    "Kpi",
+    "Membership",
+    "Mission",
+    "Organization",
+    "PlanPeriod",
+    "Program",
+    "Proposal",
+    "ProposalBudget",
+    "Strategy",
+    "Tactic",
+    "User",
+    "Village",
+]

@@ -1,0 +1,154 @@
+"""The proposal form: every field the plan annex ผ.02 needs, with one budget field per plan year."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import TextInput
+
+from forum.proposals.models import BUDGET_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
+from forum.proposals.states import Annex
+
+
+class BahtField(Field):
+    """Whole baht. Accepts "1,250,000" or "1250000"; refuses negatives, decimals and words,
+    and keeps what was typed so the form comes back as the user left it."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.raw = ""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:,}"
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        cleaned = self.raw.replace(",", "").replace(" ", "").replace("\u00a0", "")
+        if not cleaned:
+            self.data = 0
+            return
+        if cleaned.startswith("-") and cleaned[1:].isdigit():
+            self.data = None
+            raise ValueError(_l("The budget cannot be negative."))
+        if not cleaned.isascii() or not cleaned.isdigit():
+            self.data = None
+            raise ValueError(_l("Enter the budget in whole baht, digits only (e.g. 250,000)."))
+        self.data = int(cleaned)
+        if self.data > BUDGET_MAX:
+            raise ValueError(_l("The budget is too large (at most 1,000,000,000,000 baht)."))
+
+
+def too_long(limit: int) -> Length:
+    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(
+        _l("Project title"),
+        validators=[DataRequired(message=_l("Enter the project title.")), too_long(TITLE_MAX)],
+    )
+    village_id = SelectField(_l("Village"), coerce=int, validate_choice=False)
+    location = StringField(_l("Location"), validators=[Optional(), too_long(SHORT_MAX)])
+    rationale = TextAreaField(
+        _l("Rationale (why it is needed)"), validators=[Optional(), too_long(TEXT_MAX)]
+    )
+    objective = TextAreaField(_l("Objective"), validators=[Optional(), too_long(TEXT_MAX)])
+    target = TextAreaField(
+        _l("Target (output of the project)"), validators=[Optional(), too_long(TEXT_MAX)]
+    )
+    kpi = TextAreaField(_l("Indicator (KPI)"), validators=[Optional(), too_long(TEXT_MAX)])
+    expected_result = TextAreaField(
+        _l("Expected result"), validators=[Optional(), too_long(TEXT_MAX)]
+    )
+    responsible_unit = StringField(
+        _l("Responsible unit"), validators=[Optional(), too_long(SHORT_MAX)]
+    )
+    strategy_id = SelectField(_l("Strategy"), coerce=int, validate_choice=False)
+    tactic_id = SelectField(_l("Tactic"), coerce=int, validate_choice=False)
+    program_id = SelectField(_l("Program"), coerce=int, validate_choice=False)
+    annex = SelectField(
+        _l("Plan annex"),
+        choices=[(a.value, a.title) for a in Annex],
+        default=Annex.OWN.value,
+    )
+    equipment_category = StringField(
+        _l("Equipment category (form P.03)"), validators=[Optional(), too_long(SHORT_MAX)]
+    )
+    equipment_type = StringField(
+        _l("Equipment type (form P.03)"), validators=[Optional(), too_long(SHORT_MAX)]
+    )
+    proposer_name = StringField(_l("Proposer's name"), validators=[Optional(), too_long(SHORT_MAX)])
+    proposer_phone = StringField(
+        _l("Proposer's phone"),
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9+\- ]{6,20}$", message=_l("Enter a phone number, e.g. 081-234-5678.")),
+        ],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+    proposer_name_private = BooleanField(_l("Do not show my name publicly"))
+
+    def __init__(self, *args, organization, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.years = years
+        self._catalog_choices(organization)
+
+    def _catalog_choices(self, organization) -> None:
+        from forum.catalog.models import Program
+
+        none = [(0, _l("— choose —"))]
+        self.village_id.choices = none + [(v.id, v.label) for v in organization.villages]
+        self.strategy_id.choices = none + [(s.id, s.label) for s in organization.strategies]
+        self.tactic_id.choices = {"": none} | {
+            s.label: [(t.id, t.label) for t in s.tactics] for s in organization.strategies
+        }
+        programs = Program.query.order_by(Program.code).all()
+        self.program_id.choices = [(0, _l("— not yet chosen —"))] + [
+            (p.id, p.display_name()) for p in programs
+        ]
+        self._program_ids = {p.id for p in programs}
+
+    # Budget fields are added per plan year by proposal_form(); they are named budget_<year>.
+    def budget_fields(self):
+        return [(year, self[f"budget_{year}"]) for year in self.years]
+
+    def budgets(self) -> dict[int, int]:
+        return {year: field.data or 0 for year, field in self.budget_fields()}
+
+    def validate_village_id(self, field):
+        if field.data not in {v.id for v in self.organization.villages}:
+            raise ValidationError(_l("Choose a village of this organization."))
+
+    def validate_strategy_id(self, field):
+        if field.data not in {s.id for s in self.organization.strategies}:
+            raise ValidationError(_l("Choose a strategy of this organization."))
+
+    def validate_tactic_id(self, field):
+        strategy = next(
+            (s for s in self.organization.strategies if s.id == self.strategy_id.data), None
+        )
+        if strategy is None:
+            raise ValidationError(_l("Choose a strategy first, then one of its tactics."))
+        if field.data not in {t.id for t in strategy.tactics}:
+            raise ValidationError(_l("This tactic does not belong to the chosen strategy."))
+
+    def validate_program_id(self, field):
+        if field.data and field.data not in self._program_ids:
+            raise ValidationError(_l("Choose a program from the list."))
+
+
+def proposal_form(organization, years: list[int], **kwargs) -> ProposalForm:
+    """A ProposalForm subclass with one budget field per plan year (Buddhist era)."""
+
+    class _Form(ProposalForm):
+        pass
+
+    for year in years:
+        setattr(_Form, f"budget_{year}", BahtField(_l("Budget %(year)s (baht)", year=year)))
+    return _Form(organization=organization, years=years, **kwargs)

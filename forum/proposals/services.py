@@ -1,0 +1,67 @@
+"""Creating and editing proposals. Services flush; the request commits once."""
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.proposals.models import Proposal, new_tracking_code
+from forum.proposals.states import Status
+
+TEXT_FIELDS = (
+    "title",
+    "rationale",
+    "objective",
+    "target",
+    "kpi",
+    "expected_result",
+    "responsible_unit",
+    "location",
+    "proposer_name",
+    "proposer_phone",
+    "equipment_category",
+    "equipment_type",
+)
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def apply_form(proposal: Proposal, form) -> None:
+    for name in TEXT_FIELDS:
+        setattr(proposal, name, _clean(form[name].data))
+    proposal.village_id = form.village_id.data
+    proposal.strategy_id = form.strategy_id.data
+    proposal.tactic_id = form.tactic_id.data
+    proposal.program_id = form.program_id.data or None
+    proposal.annex = form.annex.data
+    proposal.proposer_name_private = bool(form.proposer_name_private.data)
+    proposal.set_budgets(form.budgets())
+
+
+def unique_tracking_code() -> str:
+    while True:
+        code = new_tracking_code()
+        if not db.session.scalar(select(Proposal.id).where(Proposal.tracking_code == code)):
+            return code
+
+
+def create_proposal(organization, form, user=None, as_draft: bool = False) -> Proposal:
+    """A public submission is submitted at once; a committee may keep a draft first."""
+    proposal = Proposal(
+        organization=organization,
+        plan_period=organization.current_period,
+        tracking_code=unique_tracking_code(),
+        status=Status.DRAFT if as_draft else Status.SUBMITTED,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    apply_form(proposal, form)
+    db.session.add(proposal)
+    db.session.flush()
+    if not as_draft:
+        from forum.workflow.services import record_submission
+
+        record_submission(proposal, user)
+    return proposal

@@ -1,0 +1,212 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from forum.auth.forms import EmptyForm
+from forum.auth.models import Role
+from forum.extensions import db
+from forum.organizations.access import get_organization
+from forum.proposals.forms import proposal_form
+from forum.proposals.models import Proposal
+from forum.proposals.services import apply_form, create_proposal
+from forum.proposals.states import Status
+from forum.workflow.services import submit_draft
+
+bp = Blueprint("proposals", __name__)
+
+
+def get_proposal(proposal_id: int) -> Proposal:
+    """Load a proposal the current user may see, or 404 (drafts are not revealed)."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not proposal.can_view(current_user):
+        abort(404)
+    return proposal
+
+
+def plan_years(organization) -> list[int]:
+    period = organization.current_period
+    return period.years if period else []
+
+
+def visible_proposals(organization):
+    """Drafts only for those who may see them: the office, and a committee its own village."""
+    query = select(Proposal).where(Proposal.organization_id == organization.id)
+    if current_user.is_authenticated and current_user.is_office(organization.id):
+        return query
+    own_villages = (
+        current_user.committee_villages(organization.id) if current_user.is_authenticated else []
+    )
+    return query.where(
+        or_(Proposal.status != Status.DRAFT, Proposal.village_id.in_(own_villages))
+    )
+
+
+def filtered(query, args):
+    if village := args.get("village", type=int):
+        query = query.where(Proposal.village_id == village)
+    if strategy := args.get("strategy", type=int):
+        query = query.where(Proposal.strategy_id == strategy)
+    if (status := args.get("status")) and status in Status.__members__.values():
+        query = query.where(Proposal.status == status)
+    if text := (args.get("q") or "").strip()[:100]:
+        query = query.where(Proposal.title.ilike(f"%{text}%"))
+    return query
+
+
+@bp.route("/o/<slug>/proposals")
+def index(slug: str):
+    organization = get_organization(slug)
+    query = filtered(visible_proposals(organization), request.args)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(request.args.get("page", 1, type=int), 1)
+    per_page = 25
+    proposals = db.session.scalars(
+        query.options(
+            selectinload(Proposal.village),
+            selectinload(Proposal.strategy),
+            selectinload(Proposal.tactic),
+            selectinload(Proposal.budgets),
+        )
+        .order_by(Proposal.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return render_template(
+        "proposals/index.html",
+        organization=organization,
+        proposals=proposals,
+        total=total,
+        page=page,
+        pages=max((total + per_page - 1) // per_page, 1),
+        statuses=list(Status),
+        args=request.args,
+        page_url=lambda n: url_for(".index", slug=slug, **(request.args.to_dict() | {"page": n})),
+    )
+
+
+def committee_may_enter(organization) -> bool:
+    return current_user.is_authenticated and (
+        current_user.is_office(organization.id)
+        or current_user.has_role(organization.id, Role.VILLAGE_COMMITTEE)
+    )
+
+
+@bp.route("/o/<slug>/proposals/new", methods=["GET", "POST"])
+def new(slug: str):
+    """The public form; a logged-in village committee uses it to enter on a villager's behalf."""
+    organization = get_organization(slug)
+    if not organization.accepts_proposals:
+        abort(404)
+    form = proposal_form(organization, plan_years(organization))
+    committee = committee_may_enter(organization)
+    if committee and request.method == "GET":
+        own = current_user.committee_villages(organization.id)
+        if len(own) == 1:
+            form.village_id.data = next(iter(own))
+    if form.validate_on_submit():
+        if committee and not _may_enter_for_village(organization, form.village_id.data):
+            form.village_id.errors.append(_("You can only enter proposals for your own village."))
+        else:
+            as_draft = committee and "save_draft" in request.form
+            proposal = create_proposal(organization, form, current_user, as_draft=as_draft)
+            db.session.commit()
+            if committee:
+                flash(_("The proposal has been saved."), "success")
+                return redirect(url_for(".show", proposal_id=proposal.id))
+            return redirect(url_for(".submitted", code=proposal.tracking_code))
+    elif request.method == "POST":
+        flash(_("Please correct the fields marked below; nothing you typed was lost."), "error")
+    return render_template(
+        "proposals/form.html", form=form, organization=organization, committee=committee
+    )
+
+
+def _may_enter_for_village(organization, village_id: int) -> bool:
+    if current_user.is_office(organization.id):
+        return True
+    return village_id in current_user.committee_villages(organization.id)
+
+
+@bp.route("/submitted/<code>")
+def submitted(code: str):
+    proposal = db.session.scalar(select(Proposal).where(Proposal.tracking_code == code))
+    if proposal is None or proposal.status == Status.DRAFT:
+        abort(404)
+    return render_template("proposals/submitted.html", proposal=proposal)
+
+
+@bp.route("/track")
+def track():
+    """Look a proposal up by the tracking code handed out at submission."""
+    code = (request.args.get("code") or "").strip().upper().replace("-", "").replace(" ", "")
+    proposal = None
+    if code:
+        proposal = db.session.scalar(select(Proposal).where(Proposal.tracking_code == code[:16]))
+        if proposal is None or proposal.status == Status.DRAFT:
+            proposal = None
+            flash(_("No proposal has the code %(code)s. Check the code and try again.",
+                    code=code[:16]), "error")
+        else:
+            return redirect(url_for(".show", proposal_id=proposal.id))
+    return render_template("proposals/track.html", code=code)
+
+
+@bp.route("/proposals/<int:proposal_id>")
+def show(proposal_id: int):
+    proposal = get_proposal(proposal_id)
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        organization=proposal.organization,
+        private=proposal.can_see_private(current_user),
+        can_edit=proposal.can_edit(current_user),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = get_proposal(proposal_id)
+    if not proposal.can_edit(current_user):
+        abort(403)
+    organization = proposal.organization
+    form = proposal_form(
+        organization, plan_years(organization), obj=proposal, data=_budget_data(proposal)
+    )
+    if form.validate_on_submit():
+        if not _may_enter_for_village(organization, form.village_id.data):
+            form.village_id.errors.append(_("You can only enter proposals for your own village."))
+        else:
+            apply_form(proposal, form)
+            db.session.commit()
+            flash(_("The draft has been saved."), "success")
+            return redirect(url_for(".show", proposal_id=proposal.id))
+    elif request.method == "POST":
+        flash(_("Please correct the fields marked below; nothing you typed was lost."), "error")
+    return render_template(
+        "proposals/form.html",
+        form=form,
+        organization=organization,
+        committee=True,
+        proposal=proposal,
+    )
+
+
+def _budget_data(proposal: Proposal) -> dict:
+    return {f"budget_{year}": amount for year, amount in proposal.budget_by_year.items()}
+
+
+@bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
+@login_required
+def submit(proposal_id: int):
+    proposal = get_proposal(proposal_id)
+    if not proposal.can_edit(current_user):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        submit_draft(proposal, current_user)
+        db.session.commit()
+        flash(_("The proposal has been submitted."), "success")
+    return redirect(url_for(".show", proposal_id=proposal.id))

@@ -1,0 +1,60 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  // Tactic choices follow the chosen strategy (without JS, tactics are grouped by strategy).
+  function linkTactics(form) {
+    var strategy = form.querySelector("[data-strategy-select]");
+    var tactic = form.querySelector("[data-tactic-select]");
+    if (!strategy || !tactic) return;
+    var groups = Array.prototype.slice.call(tactic.querySelectorAll("optgroup"));
+    function update() {
+      var label = strategy.options[strategy.selectedIndex].text;
+      groups.forEach(function (group) {
+        var match = group.label === label;
+        group.hidden = !match;
+        group.disabled = !match;
+      });
+      var chosen = tactic.options[tactic.selectedIndex];
+      if (chosen && chosen.parentNode.tagName === "OPTGROUP" && chosen.parentNode.disabled) {
+        tactic.value = "0";
+      }
+    }
+    strategy.addEventListener("change", update);
+    update();
+  }
+
+  // Keep what was typed in the browser until the server has it (patchy signal on phones).
+  function keepDraft(form) {
+    var key = form.getAttribute("data-draft-key");
+    if (!key || !window.localStorage) return;
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    var hasServerErrors = form.querySelector(".error") !== null;
+    if (saved && !hasServerErrors) {
+      Object.keys(saved).forEach(function (name) {
+        var el = form.elements[name];
+        if (!el || el.type === "hidden" || el.value) return;
+        if (el.type === "checkbox") { el.checked = saved[name] === true; } else { el.value = saved[name]; }
+      });
+    }
+    form.addEventListener("input", function () {
+      var data = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.type === "hidden" || el.name === "csrf_token") return;
+        data[el.name] = el.type === "checkbox" ? el.checked : el.value;
+      });
+      localStorage.setItem(key, JSON.stringify(data));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
+      linkTactics(form);
+      keepDraft(form);
+    });
+    document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
+      try { localStorage.removeItem(el.getAttribute("data-clear-draft")); } catch (e) { /* ignore */ }
+    });
+  });
+})();

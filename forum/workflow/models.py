@@ -1,0 +1,45 @@
+"""The append-only decision record: every change of a proposal's state, with who, when and why."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.auth.models import User, utcnow
+from forum.extensions import db
+from forum.proposals.models import Proposal
+
+
+class Decision(db.Model):
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Who acted, as shown publicly: a user's display name, or e.g. "the proposer".
+    actor_label: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+    vote_result: Mapped[dict | None] = mapped_column(JSON)
+
+    proposal: Mapped[Proposal] = relationship(
+        backref=db.backref("decisions", order_by="Decision.id", lazy="selectin")
+    )
+    actor: Mapped[User | None] = relationship()
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a decision record."""
+
+
+@event.listens_for(Decision, "before_update")
+def _refuse_update(_mapper, _connection, _target):
+    raise AppendOnlyError("decision records cannot be changed")
+
+
+@event.listens_for(Decision, "before_delete")
+def _refuse_delete(_mapper, _connection, _target):
+    raise AppendOnlyError("decision records cannot be deleted")

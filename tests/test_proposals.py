@@ -1,0 +1,184 @@
+"""Proposal entry as villagers and village committees use it, over HTTP."""
+
+import pytest
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.proposals.models import Proposal
+from tests.helpers import org, valid_proposal_form
+
+
+def by_code(code: str) -> Proposal:
+    return db.session.scalar(select(Proposal).where(Proposal.tracking_code == code))
+
+
+def test_public_submission_returns_tracking_code_that_looks_it_up(client):
+    ban_on = org("ban-on")
+    response = client.post("/o/ban-on/proposals/new", data=valid_proposal_form(ban_on))
+    assert response.status_code == 302
+    code = response.headers["Location"].rsplit("/", 1)[-1]
+    page = client.get(f"/submitted/{code}").get_data(as_text=True)
+    assert code in page
+    proposal = by_code(code)
+    assert proposal.status == "submitted"
+    assert proposal.budget_by_year[2566] == 250_000
+    assert proposal.decisions[0].to_status == "submitted"
+
+    looked_up = client.get(f"/track?code={code.lower()}", follow_redirects=True)
+    assert "ก่อสร้างถนนคอนกรีตสายหน้าวัด" in looked_up.get_data(as_text=True)
+
+
+def test_unknown_tracking_code_says_so(client):
+    page = client.get("/track?code=ZZZZZZZZ").get_data(as_text=True)
+    assert "ZZZZZZZZ" in page
+    assert "ไม่พบ" in page
+
+
+def test_committee_enters_draft_for_its_village_then_submits(client, auth):
+    ban_on = org("ban-on")
+    auth.login("village1-banon")
+    response = client.post(
+        "/o/ban-on/proposals/new", data=valid_proposal_form(ban_on, save_draft="1")
+    )
+    assert response.status_code == 302
+    proposal_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    proposal = db.session.get(Proposal, proposal_id)
+    assert proposal.status == "draft"
+    assert proposal.created_by.username == "village1-banon"
+
+    edited = valid_proposal_form(ban_on, title="ถนนสายใหม่ (แก้ไข)")
+    assert client.post(f"/proposals/{proposal_id}/edit", data=edited).status_code == 302
+    assert client.post(f"/proposals/{proposal_id}/submit").status_code == 302
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal_id)
+    assert proposal.title == "ถนนสายใหม่ (แก้ไข)"
+    assert proposal.status == "submitted"
+    assert [d.action for d in proposal.decisions] == ["submit"]
+    assert proposal.decisions[0].actor.username == "village1-banon"
+
+
+def test_committee_cannot_enter_for_another_village(client, auth):
+    ban_on = org("ban-on")
+    auth.login("village1-banon")
+    response = client.post("/o/ban-on/proposals/new", data=valid_proposal_form(ban_on, 2))
+    assert response.status_code == 200
+    assert "หมู่บ้านของท่าน" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def village2_draft(client, auth):
+    ban_on = org("ban-on")
+    auth.login("village2-banon")
+    response = client.post(
+        "/o/ban-on/proposals/new", data=valid_proposal_form(ban_on, 2, save_draft="1")
+    )
+    auth.logout()
+    return int(response.headers["Location"].rsplit("/", 1)[-1])
+
+
+def test_committee_cannot_edit_another_villages_proposal(client, auth, village2_draft):
+    auth.login("village1-banon")
+    assert client.get(f"/proposals/{village2_draft}/edit").status_code == 404
+    data = valid_proposal_form(org("ban-on"), 2, title="ยึด")
+    assert client.post(f"/proposals/{village2_draft}/edit", data=data).status_code == 404
+    assert client.post(f"/proposals/{village2_draft}/submit").status_code == 404
+    assert db.session.get(Proposal, village2_draft).title != "ยึด"
+
+
+def test_anonymous_sees_no_drafts_and_no_phone_numbers(client, village2_draft):
+    assert client.get(f"/proposals/{village2_draft}").status_code == 404
+    listing = client.get("/o/ban-on/proposals?q=ก่อสร้างถนนคอนกรีตสายหน้าวัด")
+    assert "ก่อสร้างถนนคอนกรีตสายหน้าวัด" not in listing.get_data(as_text=True)
+    public = db.session.scalar(
+        select(Proposal).where(Proposal.status == "submitted", Proposal.proposer_phone.isnot(None))
+    )
+    page = client.get(f"/proposals/{public.id}").get_data(as_text=True)
+    assert public.proposer_phone not in page
+    api = client.get("/api/organizations/ban-on/proposals").get_data(as_text=True)
+    assert public.proposer_phone not in api
+    assert "ก่อสร้างถนนคอนกรีตสายหน้าวัด" not in api
+
+
+def test_private_proposer_name_hidden_from_public_shown_to_office(client, auth):
+    hidden = db.session.scalar(select(Proposal).where(Proposal.proposer_name_private.is_(True)))
+    assert hidden.proposer_name not in client.get(f"/proposals/{hidden.id}").get_data(as_text=True)
+    auth.login("officer-banon")
+    page = client.get(f"/proposals/{hidden.id}").get_data(as_text=True)
+    assert hidden.proposer_name in page
+    assert hidden.proposer_phone in page
+
+
+def test_list_filters_by_village_strategy_status_and_text(client):
+    ban_on = org("ban-on")
+    village = ban_on.villages[0]
+    strategy = ban_on.strategies[0]
+    page = client.get(f"/o/ban-on/proposals?village={village.id}").get_data(as_text=True)
+    assert village.label in page
+    assert ban_on.villages[1].label not in page
+    page = client.get(f"/o/ban-on/proposals?strategy={strategy.id}&status=submitted")
+    assert page.status_code == 200
+    page = client.get("/o/ban-on/proposals?q=ประปา").get_data(as_text=True)
+    assert "ประปา" in page and "ฝายชะลอน้ำ" not in page
+
+
+BAD_INPUTS = [
+    ({"title": ""}, "title", "กรอกชื่อโครงการ"),
+    ({"title": "   "}, "title", "กรอกชื่อโครงการ"),
+    ({"title": "ก" * 256}, "title", "ไม่เกิน 255 ตัวอักษร"),
+    ({"budget_2566": "-5000"}, "budget_2566", "ติดลบ"),
+    ({"budget_2567": "สองแสน"}, "budget_2567", "ตัวเลข"),
+    ({"budget_2568": "12.50"}, "budget_2568", "ตัวเลข"),
+    ({"budget_2569": "9" * 20}, "budget_2569", "สูงเกิน"),
+    ({"proposer_phone": "โทรหาได้"}, "proposer_phone", "หมายเลขโทรศัพท์"),
+    ({"objective": "ข" * 4001}, "objective", "ไม่เกิน 4000 ตัวอักษร"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), BAD_INPUTS)
+def test_bad_input_refused_next_to_field_and_nothing_lost(client, overrides, field, message):
+    ban_on = org("ban-on")
+    before = db.session.scalar(select(db.func.count(Proposal.id)))
+    data = valid_proposal_form(ban_on, **overrides)
+    response = client.post("/o/ban-on/proposals/new", data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert f'id="{field}-error"' in page
+    # what the user typed in the other fields comes back
+    assert "เพื่อให้ประชาชนสัญจรสะดวก" in page
+    assert "นางสมศรี ใจดี" in page
+    if overrides.get(field, "").strip():
+        assert overrides[field][:50] in page
+    assert db.session.scalar(select(db.func.count(Proposal.id))) == before
+
+
+def test_tactic_from_another_strategy_refused(client):
+    ban_on = org("ban-on")
+    other_tactic = ban_on.strategies[1].tactics[0]
+    data = valid_proposal_form(ban_on, tactic_id=other_tactic.id)
+    page = client.post("/o/ban-on/proposals/new", data=data).get_data(as_text=True)
+    assert "กลยุทธ์นี้ไม่อยู่ในยุทธศาสตร์ที่เลือก" in page
+
+
+def test_village_of_another_organization_refused(client):
+    ban_on = org("ban-on")
+    foreign_village = org("khelang-nakhon").villages[0]
+    data = valid_proposal_form(ban_on, village_id=foreign_village.id)
+    page = client.post("/o/ban-on/proposals/new", data=data).get_data(as_text=True)
+    assert "เลือกหมู่บ้านขององค์กรนี้" in page
+
+
+def test_budget_with_separators_accepted_and_shown_with_separators(client):
+    ban_on = org("ban-on")
+    data = valid_proposal_form(ban_on, budget_2567="1,250,000")
+    code = client.post("/o/ban-on/proposals/new", data=data).headers["Location"].rsplit("/")[-1]
+    proposal = by_code(code)
+    assert proposal.budget_by_year[2567] == 1_250_000
+    assert "1,250,000" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+
+
+def test_tactics_grouped_by_strategy_without_javascript(client):
+    page = client.get("/o/ban-on/proposals/new").get_data(as_text=True)
+    ban_on = org("ban-on")
+    for strategy in ban_on.strategies:
+        assert f'<optgroup label="{strategy.label}">' in page
