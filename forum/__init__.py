@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from forum import audit
     from forum.api.views import bp as api_bp
     from forum.auth.views import bp as auth_bp
     from forum.catalog.views import bp as catalog_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(api_bp)
+    audit.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

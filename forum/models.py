@@ -1,5 +1,6 @@
 """Every model, imported once so that the metadata (and Alembic) sees them all."""
 
+from forum.audit.models import AccessDenial, LoginEvent
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
 from forum.organizations.models import Organization, PlanPeriod, Village
@@ -7,9 +8,11 @@ from forum.proposals.models import Proposal, ProposalBudget
 from forum.workflow.models import Decision
 
 __all__ = [
+    "AccessDenial",
     "Decision",
     "Goal",
     "Kpi",
+    "LoginEvent",
     "Membership",
     "Mission",
     "Organization",
