@@ -9,6 +9,7 @@ import shutil
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -33,6 +34,7 @@ def base_config(database_url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
         **extra,
     }
 
@@ -91,9 +93,21 @@ def app_config():
     return {}
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own application context (fresh `g`, its own database session),
+    as in production; the test body's session then forgets what it had loaded."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(database_url, app_config):
     app = create_app(base_config(database_url, **app_config))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -38,12 +38,11 @@ def test_catalog_counts_match_the_published_documents(client, slug, counts):
 
 
 def test_visions_kept_verbatim(client):
-    assert client.get("/api/organizations/lampang-province/catalog").get_json()["vision"] == (
-        "องค์กรแห่งความสุข"
-    )
-    assert "เมืองแห่งคุณภาพ" in client.get(
-        "/api/organizations/khelang-nakhon/catalog"
-    ).get_json()["vision"]
+    province = client.get("/api/organizations/lampang-province/catalog").get_json()
+    assert province["vision"] == "องค์กรปกครองส่วนท้องถิ่นจังหวัดลำปางเป็นองค์กรแห่งความสุข"
+    assert province["vision_definition"].startswith("องค์กรแห่งความสุข หมายความว่า")
+    khelang = client.get("/api/organizations/khelang-nakhon/catalog").get_json()
+    assert "เมืองแห่งคุณภาพ" in khelang["vision"]
 
 
 def test_typos_kept_as_published(client):

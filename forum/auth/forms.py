@@ -11,3 +11,14 @@ class LoginForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """CSRF protection for POST-only buttons."""
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(min=10, max=200, message=_l("Use at least 10 characters.")),
+        ],
+    )

@@ -1,13 +1,22 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from forum.auth.forms import EmptyForm, LoginForm
+from forum.auth.forms import EmptyForm, LoginForm, PasswordChangeForm
 from forum.auth.models import User
-from forum.extensions import db
+from forum.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -22,7 +31,41 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def _login_failed(response) -> bool:
+    """Only failed attempts count toward the limit (a failure re-renders the form)."""
+    return response.status_code == 200
+
+
+def _submitted_username() -> str:
+    return "login-account:" + (request.form.get("username") or "").strip().lower()[:80]
+
+
+def _limit(name: str):
+    from flask import current_app
+
+    return lambda: current_app.config[name]
+
+
+def _too_many_attempts(_limit):
+    form = LoginForm()
+    form.username.errors = [_("Too many failed log-in attempts. Wait 15 minutes and try again.")]
+    return make_response(render_template("auth/login.html", form=form), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_ADDRESS"),
+    methods=["POST"],
+    deduct_when=_login_failed,
+    on_breach=_too_many_attempts,
+)
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=_submitted_username,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    on_breach=_too_many_attempts,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("organizations.index"))
@@ -60,3 +103,21 @@ def set_language(code: str):
             current_user.locale = code
             db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("organizations.index")))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A new password ends every other session of the account (its session version changes)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            current_user.set_password(form.new_password.data)
+            db.session.commit()
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed; other sessions have been logged out."),
+                  "success")
+            return redirect(url_for("organizations.index"))
+    return render_template("auth/password.html", form=form)

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
@@ -73,7 +74,7 @@ class ProposalForm(FlaskForm):
     program_id = SelectField(_l("Program"), coerce=int, validate_choice=False)
     annex = SelectField(
         _l("Plan annex"),
-        choices=[(a.value, a.title) for a in Annex],
+        choices=[SelectChoice(a.value, a.title) for a in Annex],
         default=Annex.OWN.value,
     )
     equipment_category = StringField(
@@ -102,15 +103,19 @@ class ProposalForm(FlaskForm):
     def _catalog_choices(self, organization) -> None:
         from forum.catalog.models import Program
 
-        none = [(0, _l("— choose —"))]
-        self.village_id.choices = none + [(v.id, v.label) for v in organization.villages]
-        self.strategy_id.choices = none + [(s.id, s.label) for s in organization.strategies]
-        self.tactic_id.choices = {"": none} | {
-            s.label: [(t.id, t.label) for t in s.tactics] for s in organization.strategies
-        }
+        none = [SelectChoice(0, _l("— choose —"))]
+        self.village_id.choices = none + [SelectChoice(v.id, v.label) for v in organization.villages]
+        self.strategy_id.choices = none + [
+            SelectChoice(s.id, s.label) for s in organization.strategies
+        ]
+        self.tactic_id.choices = none + [
+            SelectChoice(t.id, t.label, optgroup=s.label)
+            for s in organization.strategies
+            for t in s.tactics
+        ]
         programs = Program.query.order_by(Program.code).all()
-        self.program_id.choices = [(0, _l("— not yet chosen —"))] + [
-            (p.id, p.display_name()) for p in programs
+        self.program_id.choices = [SelectChoice(0, _l("— not yet chosen —"))] + [
+            SelectChoice(p.id, p.display_name()) for p in programs
         ]
         self._program_ids = {p.id for p in programs}
 
