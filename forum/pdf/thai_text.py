@@ -1,0 +1,206 @@
+"""Thai line breaking: words from PyThaiNLP's newmm, lines filled with shaped widths.
+
+ReportLab breaks lines only at spaces, so a Thai sentence (no spaces between words) would be
+cut mid-syllable.  Here a cell's text is split at whitespace into chunks, each chunk into
+words (cached: plans repeat the same phrases), words glued where a break is not allowed
+(before ๆ ฯ and closing brackets, after opening brackets and leading vowels, inside Latin or
+digit runs), and lines are filled greedily with the HarfBuzz widths.  A word wider than the
+cell is re-split into syllables, then into grapheme clusters, never between a letter and its
+combining marks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .fonts import REGULAR, Shaped, shape
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+_THAI = re.compile("[\u0e00-\u0e7f]")
+#: Thai characters that never begin a break unit: following vowels and marks
+_NO_BREAK_BEFORE = set("ะัาำิีึืฺุู็่้๊๋์ํ๎ๅๆฯ") | set(")]}»”’,.:;!?%")
+#: characters that never end a break unit: leading vowels and opening brackets
+_NO_BREAK_AFTER = "เแโใไ([{«“‘"
+_SPACING_FOLLOWERS = set("ะาำๅ")
+
+
+def clean(text: str | None) -> str:
+    """Cell text ready for layout: newlines kept, tabs and odd spaces made plain, controls and
+    zero-width spaces dropped."""
+    if not text:
+        return ""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    # drop blank lines at both ends, keep single blank lines inside
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200c\u200d"
+
+
+def _joins(left: str, right: str) -> bool:
+    """True if no line break is allowed between tokens ``left`` and ``right``."""
+    a, b = left[-1], right[0]
+    if b in _NO_BREAK_BEFORE or _is_mark(b) or a in _NO_BREAK_AFTER or a == "\u200d":
+        return True
+    # Latin words, numbers, URLs: break only at spaces (or when re-split as too long)
+    return not _THAI.match(a) and not _THAI.match(b)
+
+
+@lru_cache(maxsize=1)
+def _newmm():
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize
+
+
+@lru_cache(maxsize=200_000)
+def units(chunk: str) -> tuple[str, ...]:
+    """Break units of a chunk without whitespace: lines may break between them."""
+    if not _THAI.search(chunk):
+        return (chunk,)
+    tokens = _newmm()(chunk, engine="newmm", keep_whitespace=False)
+    out: list[str] = []
+    for tok in tokens:
+        if not tok:
+            continue
+        if out and _joins(out[-1], tok):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return tuple(out)
+
+
+def graphemes(word: str) -> list[str]:
+    """Clusters a word may be cut between: a letter with its marks and following vowels,
+    a leading vowel with the letter after it."""
+    out: list[str] = []
+    for ch in word:
+        if out and (
+            _is_mark(ch) or ch in _SPACING_FOLLOWERS or out[-1][-1] in _NO_BREAK_AFTER + "\u200d"
+        ):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _syllable_tokenizer():
+    try:
+        from pythainlp.tokenize import subword_tokenize
+
+        subword_tokenize("ทดสอบ", engine="dict")
+    except Exception:  # optional: fall back on grapheme clusters
+        return None
+    return subword_tokenize
+
+
+@lru_cache(maxsize=20_000)
+def pieces(word: str) -> tuple[str, ...]:
+    """A too-long word cut into syllables (Thai) or at / - . _ (Latin), keeping marks on
+    their letters."""
+    parts: list[str] = []
+    if _THAI.search(word) and (tok := _syllable_tokenizer()) is not None:
+        raw = [p for p in tok(word, engine="dict") if p]
+        if "".join(raw) != word:
+            raw = [word]
+    else:
+        raw = [p for p in re.split(r"(?<=[/\-._,])", word) if p]
+    for p in raw:
+        if parts and _joins_piece(parts[-1], p):
+            parts[-1] += p
+        else:
+            parts.append(p)
+    return tuple(parts)
+
+
+def _joins_piece(left: str, right: str) -> bool:
+    a, b = left[-1], right[0]
+    return b in _NO_BREAK_BEFORE or _is_mark(b) or a in _NO_BREAK_AFTER or a == "\u200d"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    runs: tuple[Shaped, ...]
+    width: float  # points
+
+
+def _fit(word: str, font: str, size: float, width: float) -> list[tuple[Shaped, float]]:
+    """Cut a word wider than ``width`` into pieces that fit (a single grapheme always goes)."""
+
+    def w(t: str) -> float:
+        return shape(t, font).width * size / 1000
+
+    items: list[str] = []
+    for piece in pieces(word):
+        items.extend(graphemes(piece) if w(piece) > width else (piece,))
+    out: list[str] = []
+    cur = ""
+    for item in items:
+        if not cur or w(cur + item) <= width:
+            cur += item
+        else:
+            out.append(cur)
+            cur = item
+    if cur:
+        out.append(cur)
+    return [(shape(t, font), w(t)) for t in out]
+
+
+def wrap(text: str, width: float, font: str = REGULAR, size: float = 9.0) -> list[Line]:
+    """Lines of ``text`` (already :func:`clean`) no wider than ``width`` points."""
+    return list(_wrap(text, round(width, 2), font, size))
+
+
+@lru_cache(maxsize=50_000)
+def _wrap(text: str, width: float, font: str, size: float) -> tuple[Line, ...]:
+    lines: list[Line] = []
+    space = shape(" ", font)
+    space_w = space.width * size / 1000
+    for para in text.split("\n"):
+        runs: list[Shaped] = []
+        cur_w = 0.0
+        gap = False
+        for chunk in para.split(" "):
+            if not chunk:
+                continue
+            first_in_chunk = True
+            for unit in units(chunk):
+                shaped = shape(unit, font)
+                w = shaped.width * size / 1000
+                lead = space_w if (gap and first_in_chunk and runs) else 0.0
+                first_in_chunk = False
+                if runs and cur_w + lead + w <= width:
+                    if lead:
+                        runs.append(space)
+                    runs.append(shaped)
+                    cur_w += lead + w
+                    continue
+                if runs:
+                    lines.append(Line(tuple(runs), cur_w))
+                    runs, cur_w = [], 0.0
+                if w <= width:
+                    runs.append(shaped)
+                    cur_w = w
+                    continue
+                parts = _fit(unit, font, size, width)
+                for s, pw in parts[:-1]:
+                    lines.append(Line((s,), pw))
+                s, pw = parts[-1]
+                runs, cur_w = [s], pw
+            gap = True
+        if runs or not para:
+            lines.append(Line(tuple(runs), cur_w))
+    return tuple(lines)

@@ -1,0 +1,270 @@
+"""Sample annex data for the PDF tests and the benchmark (realistic Thai, deterministic)."""
+
+from __future__ import annotations
+
+import random
+
+from forum.pdf.annex import AnnexDocument, AnnexGroup, AnnexProject
+
+YEARS = [2566, 2567, 2568, 2569, 2570]
+ORG = "องค์การบริหารส่วนตำบลบ้านอ้อน"
+
+VILLAGES = [
+    "บ้านอ้อน หมู่ที่ 1",
+    "บ้านทุ่งผึ้ง หมู่ที่ 2",
+    "บ้านแม่ตีบ หมู่ที่ 3",
+    "บ้านน้ำจำ หมู่ที่ 4",
+    "บ้านป่าเหียง หมู่ที่ 5",
+    "บ้านปงสนุก หมู่ที่ 6",
+    "บ้านหัวฝาย หมู่ที่ 7",
+    "บ้านใหม่ญี่ปุ่น หมู่ที่ 8",
+]
+
+WORKS = [
+    (
+        "โครงการก่อสร้างถนนคอนกรีตเสริมเหล็กสายกลางหมู่บ้าน {v}",
+        "เพื่อให้ประชาชนสัญจรไปมาได้สะดวกและปลอดภัย",
+        "ถนนคอนกรีตเสริมเหล็ก กว้าง {w} เมตร ยาว {l} เมตร หนา 0.15 เมตร",
+        "ร้อยละของประชาชนที่ได้รับความสะดวกในการสัญจร",
+        "ประชาชนสัญจรไปมาได้สะดวก ลดอุบัติเหตุบนท้องถนน",
+        "กองช่าง",
+    ),
+    (
+        "โครงการขุดลอกลำเหมืองสาธารณะ {v}",
+        "เพื่อแก้ไขปัญหาน้ำท่วมขังและมีน้ำใช้เพื่อการเกษตรตลอดปี",
+        "ขุดลอกลำเหมือง ปากกว้าง {w} เมตร ยาว {l} เมตร ลึกเฉลี่ย 1.50 เมตร",
+        "ปริมาณน้ำที่กักเก็บได้เพิ่มขึ้น",
+        "เกษตรกรมีน้ำใช้ในการทำนาปรังและพืชฤดูแล้ง",
+        "กองช่าง",
+    ),
+    (
+        "โครงการติดตั้งไฟฟ้าส่องสว่างทางสาธารณะพลังงานแสงอาทิตย์ {v}",
+        "เพื่อความปลอดภัยในชีวิตและทรัพย์สินของประชาชนในเวลากลางคืน",
+        "ติดตั้งเสาไฟฟ้าส่องสว่างพลังงานแสงอาทิตย์ จำนวน {n} ต้น",
+        "จำนวนจุดเสี่ยงที่ได้รับการติดตั้งไฟฟ้าส่องสว่าง",
+        "ประชาชนมีความปลอดภัย ลดปัญหาอาชญากรรมในพื้นที่",
+        "กองช่าง",
+    ),
+    (
+        "โครงการส่งเสริมอาชีพการทำขนมไทยและผลิตภัณฑ์จากผ้าทอพื้นเมืองให้กลุ่มสตรี {v}",
+        "เพื่อส่งเสริมให้ประชาชนมีอาชีพเสริมและมีรายได้เพิ่มขึ้น",
+        "กลุ่มสตรีและผู้สนใจ จำนวน {n} คน",
+        "ร้อยละของผู้เข้ารับการอบรมที่นำความรู้ไปประกอบอาชีพได้",
+        "ประชาชนมีรายได้เพิ่มขึ้น ครอบครัวมีความเข้มแข็ง",
+        "สำนักปลัด",
+    ),
+    (
+        "โครงการป้องกันและควบคุมโรคไข้เลือดออกและโรคติดต่อที่มียุงลายเป็นพาหะ",
+        "เพื่อป้องกันการแพร่ระบาดของโรคไข้เลือดออกในชุมชน ผู้ใหญ่บ้านและ อสม. มีส่วนร่วม",
+        "พ่นหมอกควันและแจกทรายอะเบท {n} ครัวเรือน ทั้ง 8 หมู่บ้าน",
+        "อัตราผู้ป่วยโรคไข้เลือดออกลดลงร้อยละ 20",
+        "ประชาชนมีสุขภาพดี ปลอดภัยจากโรคติดต่อ",
+        "กองสาธารณสุขและสิ่งแวดล้อม",
+    ),
+    (
+        "โครงการสนับสนุนอาหารกลางวันศูนย์พัฒนาเด็กเล็กบ้านอ้อน",
+        "เพื่อให้เด็กเล็กได้รับประทานอาหารที่ถูกหลักโภชนาการ มีพัฒนาการสมวัย",
+        "เด็กเล็กในศูนย์พัฒนาเด็กเล็ก จำนวน {n} คน จำนวน 245 วัน",
+        "ร้อยละของเด็กที่มีน้ำหนักและส่วนสูงตามเกณฑ์",
+        "เด็กมีสุขภาพแข็งแรง พร้อมเรียนรู้",
+        "กองการศึกษา ศาสนาและวัฒนธรรม",
+    ),
+    (
+        "โครงการอนุรักษ์และสืบสานประเพณีปีใหม่เมืองและรดน้ำดำหัวผู้สูงอายุ",
+        "เพื่อสืบสานวัฒนธรรมประเพณีอันดีงามของท้องถิ่นให้คงอยู่สืบไป",
+        "ประชาชนทั้ง 8 หมู่บ้าน ผู้สูงอายุ ผู้นำชุมชน จำนวน {n} คน",
+        "จำนวนผู้เข้าร่วมกิจกรรมไม่น้อยกว่าร้อยละ 80",
+        "ประเพณีท้องถิ่นได้รับการอนุรักษ์ เยาวชนเห็นคุณค่าของวัฒนธรรม",
+        "กองการศึกษา ศาสนาและวัฒนธรรม",
+    ),
+    (
+        "โครงการปรับปรุงระบบประปาหมู่บ้านแบบผิวดินขนาดใหญ่ {v}",
+        "เพื่อให้ประชาชนมีน้ำอุปโภคบริโภคที่สะอาดและเพียงพอ",
+        "ปรับปรุงระบบกรองน้ำและถังเก็บน้ำ ขนาด {n} ลูกบาศก์เมตร",
+        "จำนวนครัวเรือนที่มีน้ำประปาใช้ตลอดปี",
+        "ประชาชนมีน้ำสะอาดใช้อย่างทั่วถึง",
+        "กองช่าง",
+    ),
+]
+
+STRATEGIES = [
+    ("การพัฒนาด้านโครงสร้างพื้นฐาน", ["เคหะและชุมชน", "อุตสาหกรรมและการโยธา"]),
+    ("การพัฒนาคุณภาพชีวิตและสังคม", ["สาธารณสุข", "สังคมสงเคราะห์", "การศึกษา"]),
+    ("การส่งเสริมเศรษฐกิจชุมชนตามหลักปรัชญาของเศรษฐกิจพอเพียง", ["การเกษตร", "สร้างความเข้มแข็งของชุมชน"]),
+    ("การอนุรักษ์ศิลปวัฒนธรรม ประเพณี และภูมิปัญญาท้องถิ่น", ["การศาสนาวัฒนธรรมและนันทนาการ"]),
+    (
+        "การบริหารจัดการบ้านเมืองที่ดีและการบริหารจัดการทรัพยากรธรรมชาติ",
+        ["บริหารงานทั่วไป", "การรักษาความสงบภายใน"],
+    ),
+]
+
+ALIGNMENT = {
+    "national_strategy": "ยุทธศาสตร์ที่ 2 ด้านการสร้างความสามารถในการแข่งขัน",
+    "national_plan": "ฉบับที่ 13 หมุดหมายที่ 8 ไทยมีพื้นที่และเมืองอัจฉริยะที่น่าอยู่ ปลอดภัย",
+    "sdgs": "เป้าหมายที่ 9 อุตสาหกรรม นวัตกรรม และโครงสร้างพื้นฐาน",
+    "province_strategy": "ยุทธศาสตร์ที่ 3 การพัฒนาโครงสร้างพื้นฐานและระบบโลจิสติกส์",
+    "local_strategy": "ยุทธศาสตร์ที่ 1 การพัฒนาโครงสร้างพื้นฐาน",
+}
+
+
+EQUIPMENT = [
+    ("ครุภัณฑ์สำนักงาน", "เครื่องปรับอากาศ", "จัดซื้อเครื่องปรับอากาศแบบแยกส่วน ขนาด 24,000 บีทียู จำนวน {k} เครื่อง"),
+    (
+        "ครุภัณฑ์คอมพิวเตอร์",
+        "เครื่องคอมพิวเตอร์",
+        "จัดซื้อเครื่องคอมพิวเตอร์ All In One สำหรับงานประมวลผล จำนวน {k} เครื่อง",
+    ),
+    ("ครุภัณฑ์ยานพาหนะและขนส่ง", "รถบรรทุกขยะ", "จัดซื้อรถบรรทุกขยะ ขนาด 6 ตัน 6 ล้อ แบบอัดท้าย จำนวน 1 คัน"),
+    ("ครุภัณฑ์การเกษตร", "เครื่องสูบน้ำ", "จัดซื้อเครื่องสูบน้ำแบบหอยโข่ง ขนาด 5 แรงม้า จำนวน {k} เครื่อง"),
+    ("ครุภัณฑ์งานบ้านงานครัว", "ตู้เย็น", "จัดซื้อตู้เย็นสำหรับศูนย์พัฒนาเด็กเล็ก ขนาด 7 คิวบิกฟุต จำนวน {k} ตู้"),
+]
+
+
+def _equipment(rng: random.Random, years: list[int]) -> AnnexProject:
+    category, item_type, target = rng.choice(EQUIPMENT)
+    year = rng.choice(years)
+    return AnnexProject(
+        title=f"จัดซื้อ{item_type}",
+        target=target.format(k=rng.randrange(1, 6)),
+        budgets={year: rng.choice([17_000, 28_600, 45_000, 2_500_000])},
+        responsible_unit=rng.choice(["สำนักปลัด", "กองคลัง", "กองช่าง"]),
+        category=category,
+        item_type=item_type,
+        kind="p03",
+    )
+
+
+def _project(rng: random.Random, kind: str = "p02", years: list[int] = YEARS) -> AnnexProject:
+    if kind == "p03":
+        return _equipment(rng, years)
+    title, objective, target, kpi, expected, unit = rng.choice(WORKS)
+    fill = {
+        "v": rng.choice(VILLAGES),
+        "w": rng.choice(["4.00", "5.00", "6.00"]),
+        "l": rng.randrange(100, 1500, 50),
+        "n": rng.randrange(10, 400, 5),
+    }
+    budgets = {}
+    for y in years:
+        if rng.random() < 0.6:
+            budgets[y] = rng.choice([20_000, 50_000, 150_000, 300_000, 499_000, 1_250_000])
+    return AnnexProject(
+        title=title.format(**fill),
+        objective=objective,
+        target=target.format(**fill),
+        budgets=budgets,
+        kpi=kpi,
+        expected_result=expected,
+        responsible_unit=unit,
+        kind=kind,
+    )
+
+
+def sample_document(
+    n_projects: int = 24,
+    form: str = "p02",
+    seed: int = 7,
+    years: list[int] | None = None,
+    **doc_kw,
+) -> AnnexDocument:
+    """A plan of ``n_projects`` spread over strategies and programs (all of kind ``form``
+    unless ``form`` is p01, where kinds are mixed)."""
+    rng = random.Random(seed)
+    years = list(years or YEARS)
+    slots = [(s, st, prog) for s, (st, progs) in enumerate(STRATEGIES, 1) for prog in progs]
+    groups = []
+    per = max(1, n_projects // len(slots))
+    made = 0
+    for k, (s, st, prog) in enumerate(slots):
+        count = per if k < len(slots) - 1 else max(0, n_projects - made)
+        if made + count > n_projects:
+            count = n_projects - made
+        projects = []
+        for _ in range(count):
+            if form == "p01":
+                kind = rng.choices(["p02", "p02-1", "p02-2", "p03"], [6, 1, 1, 2])[0]
+            else:
+                kind = form
+            projects.append(_project(rng, kind, years))
+        made += count
+        if not projects:
+            continue
+        groups.append(
+            AnnexGroup(
+                strategy_number=s,
+                strategy_title=st,
+                tactic_number=f"{s}.1",
+                tactic_title=f"ยกระดับ{st.removeprefix('การ')}อย่างทั่วถึงและยั่งยืน",
+                program_name=prog,
+                alignment=ALIGNMENT if s == 1 else {"local_strategy": f"ยุทธศาสตร์ที่ {s} {st}"},
+                projects=projects,
+            )
+        )
+    kw = dict(
+        form=form,
+        org_name=ORG,
+        district="งาว",
+        province="ลำปาง",
+        plan_title=f"แผนพัฒนาท้องถิ่น (พ.ศ. {years[0]} - {years[-1]})",
+        years=years,
+        groups=groups,
+    )
+    kw.update(doc_kw)
+    return AnnexDocument(**kw)
+
+
+def tricky_document() -> AnnexDocument:
+    """Bad and awkward input that must render without crashing or overflowing."""
+    long_word = "ก่อสร้างถนนคอนกรีตเสริมเหล็ก" * 6
+    projects = [
+        AnnexProject(
+            title="โครงการทดสอบอีโมจิ 😀🎉 และอักษรจีน 漢字 ปนกับภาษาไทย",
+            objective="",
+            target="   ",
+            budgets={2566: 999_999_999_999, 2570: 0},
+            kpi="\t\t",
+            expected_result="ผลที่คาดว่าจะได้รับ\r\nบรรทัดที่สอง\n\n\nบรรทัดที่สาม",
+            responsible_unit="กองช่าง",
+        ),
+        AnnexProject(
+            title=long_word,
+            objective="https://www.example.go.th/eplan/project/123456789/detail?x=1&y=2",
+            target="Supercalifragilisticexpialidocious" * 2,
+            budgets={y: 999_999_999_999 for y in YEARS},
+            kpi="ปั้นน้ำ ฎีกา ปฏิบัติ ญี่ปุ่น ฐาน ที่นี่ ผู้ใหญ่บ้าน",
+            expected_result="x" * 400,
+            responsible_unit="หน่วยงานที่มีชื่อยาวมากเป็นพิเศษเพื่อทดสอบการตัดบรรทัด",
+        ),
+        AnnexProject(title="", budgets={}),
+    ]
+    group = AnnexGroup(
+        strategy_number=1,
+        strategy_title="ยุทธศาสตร์ทดสอบ",
+        program_name="แผนงานทดสอบ",
+        projects=projects,
+    )
+    return AnnexDocument(
+        form="p02",
+        org_name=ORG,
+        plan_title="แผนพัฒนาท้องถิ่น (พ.ศ. 2566 - 2570)",
+        years=list(YEARS),
+        groups=[group],
+    )
+
+
+def amendment_document(change: bool = True, **doc_kw) -> AnnexDocument:
+    """An amendment annex (เพิ่มเติม or เปลี่ยนแปลง) with reasons and, for a change, old values."""
+    doc = sample_document(6, seed=11, **doc_kw)
+    for group in doc.groups:
+        for k, p in enumerate(group.projects):
+            p.reason = "เพื่อแก้ไขปัญหาความเดือดร้อนของประชาชนตามมติที่ประชุมประชาคมหมู่บ้าน"
+            if change and k == 0:
+                old_budgets = {y: v // 2 for y, v in p.budgets.items()} or {2567: 100_000}
+                p.old_values = {
+                    "budgets": old_budgets,
+                    "target": "ถนนคอนกรีตเสริมเหล็ก กว้าง 3.00 เมตร ยาว 80 เมตร",
+                }
+    label = "เปลี่ยนแปลง ครั้งที่ 1/2567" if change else "เพิ่มเติม ครั้งที่ 1/2567"
+    doc.amendment = label
+    doc.numbering = "running"
+    return doc
