@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from forum import create_app
 from forum.extensions import db
@@ -20,7 +21,8 @@ POSTGRES_SERVER_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _server_engine():
-    return create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
+    # NullPool: each connection closes when released (no pooled leftovers at teardown).
+    return create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
 
 def _pg_database_url(name: str) -> str:
