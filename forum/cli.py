@@ -11,6 +11,10 @@ from forum.extensions import db
 
 
 def init_commands(app) -> None:
+    from forum.ops.commands import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(init_instance)
     app.cli.add_command(import_catalogs)
     app.cli.add_command(import_catalog)
