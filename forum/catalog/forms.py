@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -30,6 +31,13 @@ class TacticForm(FlaskForm):
     number = StringField(_l("Number"), validators=[DataRequired(), Length(max=16)])
     title = TextAreaField(_l("Tactic"), validators=[DataRequired(), Length(max=2000)])
     description = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=4000)])
+    program_ids = SelectMultipleField(
+        _l("Programs that fund this tactic"), coerce=int, validate_choice=True
+    )
+
+    def __init__(self, *args, programs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program_ids.choices = [SelectChoice(p.id, p.name_th) for p in programs]
 
 
 class CatalogImportForm(FlaskForm):

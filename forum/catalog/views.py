@@ -10,7 +10,7 @@ from forum.catalog.forms import (
     StrategyForm,
     TacticForm,
 )
-from forum.catalog.models import Strategy, Tactic
+from forum.catalog.models import Program, Strategy, Tactic
 from forum.extensions import db
 from forum.organizations.access import get_organization, require_office
 
@@ -67,6 +67,18 @@ def edit_strategy(slug: str, strategy_id: int):
     )
 
 
+def all_programs() -> list[Program]:
+    return db.session.scalars(db.select(Program).order_by(Program.code)).all()
+
+
+def apply_tactic_form(tactic: Tactic, form: TacticForm) -> None:
+    tactic.number = form.number.data.strip()
+    tactic.title = form.title.data.strip()
+    tactic.description = (form.description.data or "").strip() or None
+    chosen = set(form.program_ids.data or [])
+    tactic.programs = [p for p in all_programs() if p.id in chosen]
+
+
 @bp.route("/o/<slug>/catalog/tactics/<int:tactic_id>", methods=["GET", "POST"])
 @login_required
 def edit_tactic(slug: str, tactic_id: int):
@@ -75,9 +87,11 @@ def edit_tactic(slug: str, tactic_id: int):
     tactic = db.session.get(Tactic, tactic_id)
     if tactic is None or tactic.strategy.organization_id != organization.id:
         abort(404)
-    form = TacticForm(obj=tactic)
+    form = TacticForm(obj=tactic, programs=all_programs())
+    if request.method == "GET":
+        form.program_ids.data = [p.id for p in tactic.programs]
     if form.validate_on_submit():
-        form.populate_obj(tactic)
+        apply_tactic_form(tactic, form)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for(".show", slug=slug, _anchor=f"strategy-{tactic.strategy.number}"))
@@ -95,15 +109,14 @@ def new_tactic(slug: str, strategy_id: int):
     organization = get_organization(slug)
     require_office(current_user, organization)
     strategy = _strategy_of(organization, strategy_id)
-    form = TacticForm()
+    form = TacticForm(programs=all_programs())
     if form.validate_on_submit():
         if any(t.number == form.number.data.strip() for t in strategy.tactics):
             form.number.errors.append(_("This strategy already has a tactic with that number."))
         else:
             position = max((t.position for t in strategy.tactics), default=0) + 1
             tactic = Tactic(strategy=strategy, position=position)
-            form.populate_obj(tactic)
-            tactic.number = tactic.number.strip()
+            apply_tactic_form(tactic, form)
             db.session.add(tactic)
             db.session.commit()
             flash(_("Saved."), "success")
