@@ -99,3 +99,13 @@ def test_new_organization_imports_its_own_strategy_page(client, auth):
     client.post("/o/khelang-nakhon/catalog/import", data={"text": text, "apply": "1"})
     strategy = db.session.get(Strategy, strategy.id)
     assert any(t.number == number and t.title == title for t in strategy.tactics)
+
+
+def test_officer_adds_the_next_plan_period_with_issue_layout(client, auth):
+    auth.login("officer-banon")
+    response = client.post("/o/ban-on/periods", data={"first_year": "2571", "layout": "issue"})
+    assert response.status_code == 302
+    period = org("ban-on").current_period
+    assert (period.first_year, period.last_year, period.layout) == (2571, 2575, "issue")
+    overlap = client.post("/o/ban-on/periods", data={"first_year": "2568", "layout": "strategy"})
+    assert "ปีนี้อยู่ในแผนพัฒนาที่มีอยู่แล้ว" in overlap.get_data(as_text=True)

@@ -1,9 +1,12 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.organizations.access import get_organization
-from forum.organizations.models import Organization
+from forum.organizations.access import get_organization, require_office
+from forum.organizations.forms import PlanPeriodForm
+from forum.organizations.models import Organization, PlanPeriod
 from forum.proposals.models import Proposal
 from forum.proposals.states import Status
 
@@ -31,3 +34,24 @@ def show(slug: str):
         organization=organization,
         status_counts={Status(k): v for k, v in counts.items()},
     )
+
+
+@bp.route("/o/<slug>/periods", methods=["GET", "POST"])
+@login_required
+def periods(slug: str):
+    """Plan periods of five Buddhist-era fiscal years; the latest one is the current plan."""
+    organization = get_organization(slug)
+    require_office(current_user, organization)
+    form = PlanPeriodForm()
+    if form.validate_on_submit():
+        first = form.first_year.data
+        if any(p.first_year <= first <= p.last_year for p in organization.plan_periods):
+            form.first_year.errors.append(_("This year is already part of a plan period."))
+        else:
+            organization.plan_periods.append(
+                PlanPeriod(first_year=first, last_year=first + 4, layout=form.layout.data)
+            )
+            db.session.commit()
+            flash(_("The plan period has been added."), "success")
+            return redirect(url_for(".periods", slug=slug))
+    return render_template("organizations/periods.html", organization=organization, form=form)
