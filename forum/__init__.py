@@ -73,6 +73,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(api_bp)
+    from forum.exports.views import bp as exports_bp
+    from forum.imports.views import bp as imports_bp
+    from forum.jobs.views import bp as jobs_bp
+    from forum.portal.views import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(jobs_bp)
     audit.init_app(app)
 
 

@@ -3,6 +3,7 @@
 from forum.audit.models import AccessDenial, LoginEvent
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
+from forum.jobs.models import Job
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.proposals.models import Proposal, ProposalBudget
 from forum.workflow.models import Decision
@@ -11,6 +12,7 @@ __all__ = [
     "AccessDenial",
     "Decision",
     "Goal",
+    "Job",
     "Kpi",
     "LoginEvent",
     "Membership",

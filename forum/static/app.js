@@ -58,3 +58,28 @@
     });
   });
 })();
+
+// Job progress: poll the status and update the bar; reload once the work has finished
+// (the server then shows the result). Without JS a <noscript> refresh does the same.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector("[data-job-status]");
+    if (!box || box.getAttribute("data-job-finished") === "true" || !window.fetch) return;
+    var bar = box.querySelector("progress");
+    var count = box.querySelector("[data-job-count]");
+    function poll() {
+      fetch(box.getAttribute("data-job-status"), { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          if (job.finished) { window.location.reload(); return; }
+          bar.value = job.percent;
+          bar.textContent = job.percent + "%";
+          count.textContent = count.textContent.replace(/\d[\d,]*(\D+)\d[\d,]*/, job.done + "$1" + job.total);
+          window.setTimeout(poll, 1500);
+        })
+        .catch(function () { window.setTimeout(poll, 4000); });
+    }
+    window.setTimeout(poll, 1000);
+  });
+})();

@@ -1,0 +1,121 @@
+"""What goes into each spreadsheet: proposal lists, the plan, and the import template.
+
+Proposal lists use the headers of the import template (plus tracking code, status and
+total), so a list exported by one village can be corrected and imported by another.
+Personal data (phone numbers, names kept private) only goes to the plan office.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from forum.exports.writers import Sheet
+from forum.imports.columns import columns_for
+from forum.proposals.states import Annex
+
+CHUNK = 200
+
+
+def _years(organization) -> list[int]:
+    period = organization.current_period
+    return period.years if period else []
+
+
+def import_template(organization) -> Sheet:
+    years = _years(organization)
+    columns = columns_for(years)
+    example = []
+    strategy = organization.strategies[0] if organization.strategies else None
+    for column in columns:
+        if column.key == "strategy" and strategy:
+            example.append(str(strategy.number))
+        elif column.key == "tactic" and strategy and strategy.tactics:
+            example.append(strategy.tactics[0].number)
+        elif column.key.startswith("budget_"):
+            example.append(250000 if years and column.key == f"budget_{years[0]}" else 0)
+        else:
+            example.append(column.example)
+    widths = [40 if c.key in ("title", "rationale", "objective") else 16 for c in columns]
+    return Sheet(
+        title="รายการโครงการ",
+        headers=[c.header + (" *" if c.required else "") for c in columns],
+        rows=[example],
+        widths=widths,
+    )
+
+
+def proposal_values(proposal, column_key: str, include_private: bool):
+    if column_key == "village":
+        return proposal.village.number if proposal.village else ""
+    if column_key == "strategy":
+        return proposal.strategy.number
+    if column_key == "tactic":
+        return proposal.tactic.number
+    if column_key == "program":
+        return proposal.program.code if proposal.program else ""
+    if column_key == "annex":
+        return Annex(proposal.annex).form_label
+    if column_key.startswith("budget_"):
+        return proposal.budget_by_year.get(int(column_key.removeprefix("budget_")), 0)
+    if column_key == "proposer_name":
+        name = proposal.proposer_name if include_private else proposal.public_proposer_name()
+        return name or ""
+    if column_key == "proposer_phone":
+        return (proposal.proposer_phone or "") if include_private else ""
+    if column_key == "proposer_name_private":
+        return "ใช่" if proposal.proposer_name_private else "ไม่"
+    return getattr(proposal, column_key) or ""
+
+
+def proposal_sheet(organization, proposals: Iterable, include_private: bool) -> Iterator[Sheet]:
+    """Yields the sheet being filled after every CHUNK rows (for progress), then once more."""
+    columns = columns_for(_years(organization))
+    if not include_private:
+        columns = [c for c in columns if c.key not in ("proposer_phone",)]
+    sheet = Sheet(
+        title="proposals",
+        headers=["รหัสติดตาม", "สถานะ"] + [c.header for c in columns] + ["รวมงบประมาณ (บาท)"],
+        widths=[12, 20] + [40 if c.key == "title" else 16 for c in columns] + [16],
+    )
+    for index, p in enumerate(proposals, start=1):
+        sheet.rows.append(
+            [p.tracking_code, p.status_enum.title]
+            + [proposal_values(p, c.key, include_private) for c in columns]
+            + [p.total_budget]
+        )
+        if index % CHUNK == 0:
+            yield sheet
+    yield sheet
+
+
+def plan_sheet(organization, proposals: Iterable) -> Iterator[Sheet]:
+    """The plan's projects (already selected) in the order of แบบ ผ.02: strategy, tactic,
+    then project."""
+    years = _years(organization)
+    sheet = Sheet(
+        title="ผ.02",
+        headers=["ที่", "ยุทธศาสตร์", "กลยุทธ์", "โครงการ", "วัตถุประสงค์",
+                 "เป้าหมาย (ผลผลิตของโครงการ)"]
+        + [f"งบประมาณ {y} (บาท)" for y in years]
+        + ["ตัวชี้วัด (KPI)", "ผลที่คาดว่าจะได้รับ", "หน่วยงานรับผิดชอบ", "หมู่ที่", "แบบ",
+           "รหัสติดตาม"],
+        widths=[6, 10, 10, 40, 30, 30] + [14] * len(years) + [24, 24, 16, 8, 8, 12],
+    )  # fmt: skip
+    ordered = sorted(
+        proposals,
+        key=lambda p: (p.strategy.number, p.tactic.position, p.id),
+    )
+    for index, p in enumerate(ordered, start=1):
+        sheet.rows.append(
+            [index, p.strategy.number, p.tactic.number, p.title, p.objective or "",
+             p.target or ""]
+            + [p.budget_by_year.get(y, 0) for y in years]
+            + [p.kpi or "", p.expected_result or "", p.responsible_unit or "",
+               p.village.number if p.village else "", Annex(p.annex).form_label,
+               p.tracking_code]
+        )  # fmt: skip
+        if index % CHUNK == 0:
+            yield sheet
+    yield sheet
+
+
+def export_filename(organization, what: str, fmt: str) -> str:
+    return f"{organization.slug}-{what}.{fmt}"

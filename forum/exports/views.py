@@ -1,0 +1,115 @@
+"""Spreadsheet downloads: any proposal list (with its filters) and the plan, CSV or XLSX.
+
+Small exports are sent at once; big ones become a job with a progress page.
+"""
+
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+
+from forum.exports.builders import export_filename, plan_sheet, proposal_sheet
+from forum.exports.writers import MIMETYPES, render
+from forum.extensions import db
+from forum.i18n import current_language
+from forum.jobs.models import Job
+from forum.jobs.runner import handler, start
+from forum.jobs.views import content_disposition
+from forum.organizations.access import get_organization
+from forum.organizations.models import Organization
+from forum.plans.annexes import plan_statuses
+from forum.proposals.models import Proposal
+from forum.proposals.views import filtered, visible_proposals
+
+bp = Blueprint("exports", __name__)
+
+EXPORT = "export"
+INLINE_ROWS = 1000
+FORMATS = ("csv", "xlsx")
+
+
+FILTERS = ("q", "village", "strategy", "status", "draft")
+
+
+@bp.app_template_global()
+def export_url(organization, what: str, fmt: str) -> str:
+    """The export of the list on this page, with the page's filters."""
+    filters = {k: v for k, v in request.args.items() if k in FILTERS and v}
+    return url_for("exports.export", slug=organization.slug, what=what, fmt=fmt, **filters)
+
+
+def export_query(organization, what: str, args: MultiDict):
+    """The rows the current user may see, as on the page the export was asked from."""
+    query = visible_proposals(organization)
+    if what == "plan":
+        draft = args.get("draft") == "1" and include_private(organization)
+        return query.where(Proposal.status.in_([str(s) for s in plan_statuses(draft)]))
+    return filtered(query, args)
+
+
+def include_private(organization) -> bool:
+    return current_user.is_authenticated and current_user.is_office(organization.id)
+
+
+def iter_proposals(query):
+    options = (
+        selectinload(Proposal.village),
+        selectinload(Proposal.strategy),
+        selectinload(Proposal.tactic),
+        selectinload(Proposal.program),
+        selectinload(Proposal.budgets),
+    )
+    return db.session.scalars(query.options(*options).order_by(Proposal.id)).all()
+
+
+def build(organization, what: str, query):
+    """Yields the sheet as it fills (for progress); the last one yielded is complete."""
+    proposals = iter_proposals(query)
+    if what == "plan":
+        return plan_sheet(organization, proposals)
+    return proposal_sheet(organization, proposals, include_private(organization))
+
+
+def send(data: bytes, fmt: str, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": content_disposition(filename)},
+    )
+
+
+@bp.route("/o/<slug>/exports/<any(proposals, plan):what>.<fmt>")
+def export(slug: str, what: str, fmt: str):
+    organization = get_organization(slug)
+    if fmt not in FORMATS:
+        abort(404)
+    args = request.args
+    query = export_query(organization, what, args)
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    if count > current_app.config.get("EXPORT_INLINE_ROWS", INLINE_ROWS):
+        job = Job(
+            kind=EXPORT,
+            organization=organization,
+            user=current_user if current_user.is_authenticated else None,
+            locale=current_language(),
+            total=count,
+            params={"what": what, "fmt": fmt, "args": list(args.items(multi=True))},
+        )
+        start(job)
+        return redirect(url_for("jobs.show", token=job.token))
+    *_filling, sheet = build(organization, what, query)
+    return send(render(sheet, fmt), fmt, export_filename(organization, what, fmt))
+
+
+@handler(EXPORT)
+def run_export(job: Job):
+    organization = db.session.get(Organization, job.organization_id)
+    what, fmt = job.params["what"], job.params["fmt"]
+    query = export_query(organization, what, MultiDict(job.params.get("args", [])))
+    sheet = None
+    for sheet in build(organization, what, query):
+        yield len(sheet.rows), job.total
+    job.result = render(sheet, fmt)
+    job.result_name = export_filename(organization, what, fmt)
+    job.result_type = MIMETYPES[fmt]

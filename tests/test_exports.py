@@ -1,0 +1,111 @@
+"""Spreadsheets out: proposal lists with their filters, the plan; big ones as jobs."""
+
+import csv
+import io
+import time
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from forum.exports.writers import Sheet, to_csv, to_xlsx
+from forum.extensions import db
+from forum.jobs.models import Job
+from forum.proposals.models import Proposal
+from forum.proposals.states import Status
+from tests.helpers import org
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "Thai Excel needs the UTF-8 byte order mark"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_proposal_list_csv_follows_the_filters(client):
+    village = org("ban-on").villages[0]
+    response = client.get(f"/o/ban-on/exports/proposals.csv?village={village.id}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "ban-on-proposals.csv" in response.headers["Content-Disposition"]
+    rows = read_csv(response.data)
+    header, *body = rows
+    assert header[:3] == ["รหัสติดตาม", "สถานะ", "ชื่อโครงการ"]
+    assert body and all(r[header.index("หมู่ที่")] == str(village.number) for r in body)
+
+
+def test_public_export_hides_personal_data_office_export_has_it(client, auth):
+    private = db.session.scalar(select(Proposal).where(Proposal.proposer_name_private.is_(True)))
+    public_rows = read_csv(client.get("/o/ban-on/exports/proposals.csv").data)
+    cells = {cell for r in public_rows for cell in r}
+    assert private.proposer_name not in cells
+    assert private.proposer_phone not in cells
+    assert "โทรศัพท์ผู้เสนอ" not in public_rows[0]
+
+    auth.login("officer-banon")
+    office = {c for r in read_csv(client.get("/o/ban-on/exports/proposals.csv").data) for c in r}
+    assert private.proposer_name in office and private.proposer_phone in office
+
+
+def test_xlsx_export_opens_with_thai_and_numbers(client):
+    response = client.get("/o/ban-on/exports/proposals.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [c.value for c in sheet[1]]
+    assert "ชื่อโครงการ" in header
+    total = sheet.cell(row=2, column=len(header)).value
+    assert isinstance(total, int) and total > 0
+
+
+def test_text_that_looks_like_a_formula_is_never_a_formula():
+    sheet = Sheet("x", ["a", "b"], [["=HYPERLINK(\"http://evil\")", "-5"], [1, "@x"]])
+    written = read_csv(to_csv(sheet))
+    assert written[1] == ["'=HYPERLINK(\"http://evil\")", "'-5"]
+    assert written[2] == ["1", "'@x"]
+    cells = load_workbook(io.BytesIO(to_xlsx([sheet]))).active
+    assert cells["A2"].data_type == "s"
+    assert cells["A2"].value.startswith("=HYPERLINK")
+
+
+def test_plan_export_lists_only_projects_in_the_plan(client):
+    proposal = db.session.scalar(select(Proposal).where(Proposal.status == Status.SUBMITTED))
+    proposal.status = Status.ANNOUNCED
+    db.session.commit()
+    rows = read_csv(client.get("/o/ban-on/exports/plan.csv").data)
+    assert rows[0][:4] == ["ที่", "ยุทธศาสตร์", "กลยุทธ์", "โครงการ"]
+    assert [r[3] for r in rows[1:]] == [proposal.title]
+
+
+def test_unknown_format_is_404(client):
+    assert client.get("/o/ban-on/exports/proposals.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_big_export_runs_as_a_job_with_progress_then_downloads(client, app, threaded):
+    app.config["EXPORT_INLINE_ROWS"] = 5
+    app.config["JOBS_INLINE_UNITS"] = 5
+    app.config["JOBS_IN_THREAD"] = threaded
+    response = client.get("/o/ban-on/exports/proposals.xlsx")
+    assert response.status_code == 302
+    token = response.headers["Location"].rsplit("/", 1)[-1]
+    status = client.get(f"/jobs/{token}/status.json").get_json()
+    for _attempt in range(100):
+        if status["finished"]:
+            break
+        time.sleep(0.1)
+        status = client.get(f"/jobs/{token}/status.json").get_json()
+    assert status["status"] == "done"
+    assert status["done"] == status["total"] == 24
+    page = client.get(f"/jobs/{token}").get_data(as_text=True)
+    assert f"/jobs/{token}/download" in page
+    download = client.get(f"/jobs/{token}/download")
+    assert "ban-on-proposals.xlsx" in download.headers["Content-Disposition"]
+    assert load_workbook(io.BytesIO(download.data)).active.max_row == 25
+
+
+def test_a_users_job_is_not_shown_to_others(client, auth, app):
+    app.config["EXPORT_INLINE_ROWS"] = 5
+    auth.login("officer-banon")
+    token = client.get("/o/ban-on/exports/proposals.csv").headers["Location"].rsplit("/", 1)[-1]
+    auth.logout()
+    assert client.get(f"/jobs/{token}").status_code == 404
+    assert client.get(f"/jobs/{token}/download").status_code == 404
+    assert db.session.scalar(select(Job).where(Job.token == token)).result is not None

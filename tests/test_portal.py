@@ -1,0 +1,68 @@
+"""The public portal: statistics as charts, the current plan, the public proposal page."""
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.portal.charts import WIDTH, bar_chart
+from forum.portal.stats import organization_statistics
+from forum.proposals.models import Proposal
+from forum.proposals.states import Status
+from tests.helpers import org
+
+
+def test_statistics_count_each_stage_per_village(app):
+    ban_on = org("ban-on")
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.organization_id == ban_on.id).order_by(Proposal.id)
+    ).all()
+    proposals[0].status = Status.ENDORSED
+    proposals[1].status = Status.ANNOUNCED
+    proposals[2].status = Status.WITHDRAWN
+    db.session.flush()
+    villages, strategies, whole = organization_statistics(ban_on)
+    assert whole.counts == {"submitted": 24, "endorsed": 2, "in_plan": 1, "implemented": 0}
+    assert whole.budget_in_plan == proposals[1].total_budget
+    assert whole.budget_asked == sum(p.total_budget for p in proposals) - proposals[2].total_budget
+    assert sum(v.counts["submitted"] for v in villages) == 24
+    assert sum(s.budget_asked for s in strategies) == whole.budget_asked
+    first = next(v for v in villages if v.label == proposals[1].village.label)
+    assert first.counts["in_plan"] == 1
+
+
+def test_bar_chart_scales_to_the_largest_value(app):
+    chart = bar_chart("c", "t", ["a", "b"], [("x", [10, 5]), ("y", [0, 20])])
+    bars = [b for g in chart.groups for b in g.bars]
+    assert max(b.width for b in bars) <= WIDTH
+    assert bars[3].width == 2 * bars[0].width
+    assert bars[2].width == 0
+    assert not chart.empty
+    assert bar_chart("e", "t", ["a"], [("x", [0])]).empty
+
+
+def test_statistics_page_draws_svg_without_inline_styles(client):
+    page = client.get("/o/ban-on/statistics").get_data(as_text=True)
+    assert page.count("<svg") == 3
+    assert "style=" not in page
+    assert "<script>" not in page
+    assert "หมู่ที่ 1 บ้านอ้อน" in page
+
+
+def test_public_proposal_page_keeps_personal_data_hidden(client):
+    private = db.session.scalar(select(Proposal).where(Proposal.proposer_name_private.is_(True)))
+    page = client.get(f"/proposals/{private.id}").get_data(as_text=True)
+    assert private.proposer_name not in page
+    assert private.proposer_phone not in page
+    assert "ยื่นข้อเสนอแล้ว" in page  # the decision record
+
+
+def test_portal_pages_work_in_english(client):
+    client.post("/language/en", data={"next": "/"})
+    assert "Proposals per village" in client.get("/o/ban-on/statistics").get_data(as_text=True)
+
+
+def test_organization_page_links_to_the_portal(client, auth):
+    page = client.get("/o/ban-on").get_data(as_text=True)
+    assert "/o/ban-on/statistics" in page
+    assert "/o/ban-on/imports/new" not in page
+    auth.login("village1-banon")
+    assert "/o/ban-on/imports/new" in client.get("/o/ban-on").get_data(as_text=True)
