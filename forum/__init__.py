@@ -65,14 +65,20 @@ def register_blueprints(app: Flask) -> None:
     from forum.api.views import bp as api_bp
     from forum.auth.views import bp as auth_bp
     from forum.catalog.views import bp as catalog_bp
+    from forum.meetings.views import bp as meetings_bp
     from forum.organizations.views import bp as organizations_bp
     from forum.proposals.views import bp as proposals_bp
+    from forum.voting.views import bp as voting_bp
+    from forum.workflow.views import bp as workflow_bp
 
     app.register_blueprint(organizations_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(workflow_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(voting_bp)
     from forum.exports.views import bp as exports_bp
     from forum.imports.views import bp as imports_bp
     from forum.jobs.views import bp as jobs_bp

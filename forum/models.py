@@ -3,18 +3,26 @@
 from forum.audit.models import AccessDenial, LoginEvent
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
+from forum.meetings.models import Attendee, Meeting
 from forum.jobs.models import Job
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.proposals.models import Proposal, ProposalBudget
+from forum.voting.models import Ballot, BallotMark, BallotRound, HandCount, RoundItem
 from forum.workflow.models import Decision
 
 __all__ = [
     "AccessDenial",
+    "Attendee",
+    "Ballot",
+    "BallotMark",
+    "BallotRound",
     "Decision",
     "Goal",
+    "HandCount",
     "Job",
     "Kpi",
     "LoginEvent",
+    "Meeting",
     "Membership",
     "Mission",
     "Organization",
@@ -22,6 +30,7 @@ __all__ = [
     "Program",
     "Proposal",
     "ProposalBudget",
+    "RoundItem",
     "Strategy",
     "Tactic",
     "User",

@@ -88,6 +88,8 @@ def proposal_json(p: Proposal) -> dict:
                 "at": d.created_at.isoformat(),
                 "reason": d.reason,
                 "vote": d.vote_result,
+                "meeting": d.meeting.number_label if d.meeting else None,
+                "meeting_kind": d.meeting.kind if d.meeting else None,
             }
             for d in p.decisions
         ],

@@ -24,11 +24,20 @@ class Decision(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
     vote_result: Mapped[dict | None] = mapped_column(JSON)
+    # The meeting that took the decision (ครั้งที่ N/YYYY), the ballot round whose result it
+    # carries, and for a merge the proposal it was merged into.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("ballot_round.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
 
     proposal: Mapped[Proposal] = relationship(
-        backref=db.backref("decisions", order_by="Decision.id", lazy="selectin")
+        foreign_keys=[proposal_id],
+        backref=db.backref("decisions", order_by="Decision.id", lazy="selectin"),
     )
     actor: Mapped[User | None] = relationship()
+    meeting = relationship("Meeting", lazy="joined")
+    ballot_round = relationship("BallotRound")
+    merged_into: Mapped[Proposal | None] = relationship(foreign_keys=[merged_into_id])
 
 
 class AppendOnlyError(RuntimeError):

@@ -34,7 +34,12 @@ def record_submission(proposal, user) -> Decision:
 
 
 def submit_draft(proposal, user) -> Decision:
+    """Draft to submitted, through the workflow machine like every other move."""
+    from forum.workflow.machine import WorkflowError, apply_transition
+
     if proposal.status != Status.DRAFT:
         raise ValueError("only a draft can be submitted")
-    proposal.status = Status.SUBMITTED
-    return record(proposal, "submit", Status.DRAFT, Status.SUBMITTED, user)
+    try:
+        return apply_transition(proposal, "submit", user)
+    except WorkflowError as error:
+        raise ValueError(error.message) from error

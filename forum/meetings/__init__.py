@@ -1,0 +1,1 @@
+"""Meetings: village and subdistrict forums, development-committee meetings, council sessions."""

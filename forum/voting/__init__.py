@@ -1,0 +1,1 @@
+"""Ballot rounds at meetings: show of hands, committee ballots, council roll calls; results."""

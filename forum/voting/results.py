@@ -1,0 +1,374 @@
+"""Results of ballot rounds, and budget-constrained selection over them.
+
+``compute_result`` turns a round's stored ballots (or counts) into the stored result; it is a pure
+function of what is in the database, so computing it again later gives the same result. Tallying,
+ranking, merging and selection are done by forum.selection; this module only gathers the inputs
+from the database and shapes the outputs for pages and the API.
+"""
+
+from sqlalchemy import select
+
+from forum import selection
+from forum.extensions import db
+from forum.selection import rules
+from forum.voting.models import BallotRound, Choice, Method, RoundState
+
+# --- the stored result -------------------------------------------------------------------------
+
+
+def stored_ballots(ballot_round: BallotRound) -> list[dict[int, object]]:
+    """Every ballot as {proposal id: choice | rank | score}, ordered by ballot id."""
+    ballots = []
+    for ballot in sorted(ballot_round.ballots, key=lambda b: b.id):
+        marks = {}
+        for m in ballot.marks:
+            marks[m.proposal_id] = (
+                m.choice if m.choice is not None else (m.rank if m.rank is not None else m.score)
+            )
+        ballots.append(marks)
+    return ballots
+
+
+def stored_hands(ballot_round: BallotRound) -> dict[int, dict[str, int]]:
+    hands: dict[int, dict[str, int]] = {}
+    for h in ballot_round.hand_counts:
+        hands.setdefault(h.proposal_id, {})[h.choice] = h.count
+    return hands
+
+
+def compute_result(ballot_round: BallotRound) -> dict:
+    items = [item.proposal_id for item in ballot_round.items]
+    return tally(
+        ballot_round.method_enum, items, stored_ballots(ballot_round), stored_hands(ballot_round)
+    )
+
+
+def _choice_counts(items, ballots) -> dict[int, dict[str, int]]:
+    counts = {pid: {c.value: 0 for c in Choice} for pid in items}
+    for marks in ballots:
+        for pid, choice in marks.items():
+            counts[pid][choice] += 1
+    return counts
+
+
+def tally(method: Method, items: list[int], ballots: list[dict], hands: dict) -> dict:
+    """The result of a round: per-proposal tallies, the ranking and the tie-break applied.
+
+    - hands, approval, roll call: for/against/abstain counted; support = votes for; a proposal
+      passes when it has more votes for than against (abstentions do not count either way).
+    - hands count: support = raised hands.
+    - ranking: Borda points (see forum.selection for the convention on partial rankings).
+    - score: support = total of the 1–5 scores; the mean is shown too.
+    The ranking orders by support, ties broken by forum.selection.rank (documented there and
+    stated on the results page).
+    """
+    lines: dict[int, dict] = {}
+    if method in (Method.HANDS, Method.HANDS_COUNT):
+        for pid in items:
+            got = hands.get(pid, {})
+            line = {c.value: int(got.get(c.value, 0)) for c in Choice}
+            if method == Method.HANDS_COUNT:
+                line = {"hands": line["for"]}
+                line["support"] = line["hands"]
+            else:
+                line["support"] = line["for"]
+                line["passed"] = line["for"] > line["against"]
+            lines[pid] = line
+        count = sum(sum(v for v in hands.get(pid, {}).values()) for pid in items)
+    elif method in (Method.APPROVAL, Method.ROLL_CALL):
+        counts = _choice_counts(items, ballots)
+        approvals = [[pid for pid, c in marks.items() if c == Choice.FOR] for marks in ballots]
+        support = selection.approval_tally(approvals, items)
+        for pid in items:
+            lines[pid] = {
+                **counts[pid],
+                "support": support[pid],
+                "passed": counts[pid]["for"] > counts[pid]["against"],
+            }
+        count = len(ballots)
+    elif method == Method.RANKING:
+        rankings = [sorted(marks, key=marks.get) for marks in ballots]
+        points = selection.borda_tally(rankings, items)
+        for pid in items:
+            first = sum(1 for r in rankings if r and r[0] == pid)
+            lines[pid] = {"points": points[pid], "support": points[pid], "first": first}
+        count = len(ballots)
+    elif method == Method.SCORE:
+        totals = selection.score_tally([dict(marks) for marks in ballots], items)
+        for pid in items:
+            given = [marks[pid] for marks in ballots if pid in marks]
+            lines[pid] = {
+                "total": totals[pid],
+                "support": totals[pid],
+                "mean": round(totals[pid] / len(given), 2) if given else None,
+            }
+        count = len(ballots)
+    else:  # pragma: no cover - the method column is check-constrained
+        raise ValueError(method)
+    ranking = selection.rank({pid: lines[pid]["support"] for pid in items})
+    return {
+        "method": str(method),
+        "ballots": count,
+        "items": items,
+        "tallies": {str(pid): lines[pid] for pid in items},
+        "ranking": ranking,
+        "tie_break": "selection.rank",
+    }
+
+
+# --- selection under a budget ------------------------------------------------------------------
+
+
+def proposal_cost(proposal, year: int | None) -> int:
+    return proposal.budget_by_year.get(year, 0) if year else proposal.total_budget
+
+
+def village_voters(proposals) -> list[tuple[set[str], int]]:
+    """Each village as one voter approving every proposal of that village, weighted by the
+    attendance of its latest village forum (at least 1). The Method of Equal Shares then gives
+    each village a share of the budget in proportion to the people who took part."""
+    from forum.meetings.models import Meeting, MeetingKind
+
+    by_village: dict[int | None, set[str]] = {}
+    for p in proposals:
+        by_village.setdefault(p.village_id, set()).add(str(p.id))
+    voters = []
+    for village_id, ids in sorted(by_village.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+        attendance = 1
+        if village_id is not None:
+            latest = db.session.scalar(
+                select(Meeting)
+                .where(Meeting.kind == MeetingKind.VILLAGE_FORUM, Meeting.village_id == village_id)
+                .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+                .limit(1)
+            )
+            if latest is not None:
+                attendance = max(latest.attendance, 1)
+        voters.append((ids, attendance))
+    return voters
+
+
+def ballot_voters(ballot_round: BallotRound) -> list[tuple[set[str], int]] | None:
+    """Members' ballots as approval ballots (weight 1 each): votes for, ranked proposals, or
+    scores of 4–5. None for shows of hands, which record no individual ballots."""
+    method = ballot_round.method_enum
+    if method in (Method.HANDS, Method.HANDS_COUNT):
+        return None
+    voters = []
+    for marks in stored_ballots(ballot_round):
+        if method in (Method.APPROVAL, Method.ROLL_CALL):
+            approved = {pid for pid, c in marks.items() if c == Choice.FOR}
+        elif method == Method.RANKING:
+            approved = set(marks)
+        else:
+            approved = {pid for pid, s in marks.items() if s >= 4}
+        voters.append(({str(pid) for pid in approved}, 1))
+    return voters
+
+
+def compare_selections(
+    proposals, order: list[int], voters: list[tuple[set[str], int]], budget: int, year: int | None
+) -> dict:
+    """Greedy and the Method of Equal Shares side by side.
+
+    Greedy walks ``order`` (the ranking, its tie-break already applied) and takes every proposal
+    that still fits. Equal Shares (forum.selection.rules.equal_shares, cost utilities) runs on the
+    weighted approval ballots ``voters``, then fills what is left in ranking order ("greedy"
+    completion), so neither rule leaves money unspent that a ranked proposal could use."""
+    costs = {str(p.id): proposal_cost(p, year) for p in proposals}
+    support = {str(pid): len(order) - i for i, pid in enumerate(order)}
+    greedy = {int(pid) for pid in rules.greedy(costs, support, budget)}
+    mes = set()
+    if voters:
+        mes = {
+            int(pid)
+            for pid in rules.equal_shares(
+                costs,
+                [ballot for ballot, _weight in voters],
+                budget,
+                weights=[weight for _ballot, weight in voters],
+                completion="greedy",
+                support=support,
+            )
+        }
+    by_id = {p.id: p for p in proposals}
+    rows = []
+    for position, pid in enumerate(order, 1):
+        in_greedy, in_mes = pid in greedy, pid in mes
+        rows.append(
+            {
+                "proposal": by_id[pid],
+                "position": position,
+                "cost": costs[str(pid)],
+                "greedy": in_greedy,
+                "mes": in_mes,
+                "differs": in_greedy != in_mes,
+            }
+        )
+    return {
+        "budget": budget,
+        "year": year,
+        "greedy": [pid for pid in order if pid in greedy],
+        "mes": [pid for pid in order if pid in mes],
+        "greedy_cost": sum(costs[str(pid)] for pid in greedy),
+        "mes_cost": sum(costs[str(pid)] for pid in mes),
+        "rows": rows,
+        "chart": chart(rows, budget),
+        "voters": sum(weight for _ballot, weight in voters),
+    }
+
+
+def chart(rows: list[dict], budget: int) -> dict:
+    """Geometry of a server-rendered SVG bar chart: one bar per proposal (cost), one column
+    of marks per rule. No script, no external resources."""
+    label_w, bar_w, mark_w, row_h = 60, 300, 60, 22
+    largest = max([r["cost"] for r in rows] + [1])
+    bars = []
+    for i, r in enumerate(rows):
+        y = 28 + i * row_h
+        bars.append(
+            {
+                "y": y,
+                "text_y": y + 15,
+                "width": max(round(bar_w * r["cost"] / largest), 1) if r["cost"] else 0,
+                "label": f"#{r['proposal'].id}",
+                "greedy": r["greedy"],
+                "mes": r["mes"],
+                "differs": r["differs"],
+            }
+        )
+    return {
+        "width": label_w + bar_w + 2 * mark_w + 10,
+        "height": 36 + len(rows) * row_h,
+        "label_w": label_w,
+        "bar_x": label_w,
+        "greedy_x": label_w + bar_w + 10,
+        "mes_x": label_w + bar_w + 10 + mark_w,
+        "bars": bars,
+    }
+
+
+def default_budget(proposals, year: int | None) -> int:
+    """Half the total asked for, when no budget is given: enough to make the rules differ."""
+    return sum(proposal_cost(p, year) for p in proposals) // 2
+
+
+def round_view(ballot_round: BallotRound, *, year=None, budget=None, voters="villages") -> dict:
+    result = ballot_round.result or {}
+    proposals = ballot_round.proposals
+    by_id = {p.id: p for p in proposals}
+    ranking = [pid for pid in result.get("ranking", []) if pid in by_id]
+    if budget is None:
+        budget = default_budget(proposals, year)
+    voter_ballots = ballot_voters(ballot_round) if voters == "ballots" else None
+    used = "ballots" if voter_ballots is not None else "villages"
+    if voter_ballots is None:
+        voter_ballots = village_voters(proposals)
+    return {
+        "result": result,
+        "ranked": [
+            {"position": i, "proposal": by_id[pid], "tally": result["tallies"][str(pid)]}
+            for i, pid in enumerate(ranking, 1)
+        ],
+        "selection": compare_selections(proposals, ranking, voter_ballots, budget, year),
+        "voters": used,
+        "tie_break": selection.TIE_BREAK_RULE,
+    }
+
+
+def api_payload(ballot_round: BallotRound, view: dict) -> dict:
+    sel = view["selection"]
+    return {
+        "round": {
+            "id": ballot_round.id,
+            "title": ballot_round.title,
+            "method": ballot_round.method,
+            "state": ballot_round.state,
+            "resolution_number": ballot_round.resolution_number,
+            "meeting": {
+                "id": ballot_round.meeting.id,
+                "kind": ballot_round.meeting.kind,
+                "number": ballot_round.meeting.number_label,
+                "held_on": ballot_round.meeting.held_on.isoformat(),
+            },
+            "closed_at": ballot_round.closed_at.isoformat() if ballot_round.closed_at else None,
+        },
+        "ballots": view["result"]["ballots"],
+        "tallies": view["result"]["tallies"],
+        "ranking": view["result"]["ranking"],
+        "tie_break": str(view["tie_break"]),
+        "selection": {
+            "budget": sel["budget"],
+            "year": sel["year"],
+            "voters": view["voters"],
+            "greedy": sel["greedy"],
+            "mes": sel["mes"],
+            "greedy_cost": sel["greedy_cost"],
+            "mes_cost": sel["mes_cost"],
+        },
+    }
+
+
+# --- village lists merged into one subdistrict list --------------------------------------------
+
+
+def village_lists(organization) -> dict[int, list[int]]:
+    """Each village's priority list: the ranking of the latest closed round at its forum,
+    keeping only proposals still in play."""
+    from forum.meetings.models import Meeting, MeetingKind
+    from forum.proposals.models import Proposal
+    from forum.proposals.states import Status
+
+    dropped = {
+        Status.VILLAGE_REJECTED,
+        Status.WITHDRAWN,
+        Status.MERGED,
+        Status.REJECTED,
+        Status.DRAFT,
+    }
+    lists: dict[int, list[int]] = {}
+    rounds = db.session.scalars(
+        select(BallotRound)
+        .join(Meeting)
+        .where(
+            Meeting.organization_id == organization.id,
+            Meeting.kind == MeetingKind.VILLAGE_FORUM,
+            BallotRound.state == RoundState.CLOSED,
+        )
+        .order_by(Meeting.held_on.desc(), BallotRound.id.desc())
+    ).all()
+    for r in rounds:
+        village_id = r.meeting.village_id
+        if village_id in lists:
+            continue
+        statuses = dict(
+            db.session.execute(
+                select(Proposal.id, Proposal.status).where(Proposal.id.in_(r.result["ranking"]))
+            ).all()
+        )
+        lists[village_id] = [pid for pid in r.result["ranking"] if statuses.get(pid) not in dropped]
+    return lists
+
+
+def priorities_view(organization, *, year=None, budget=None) -> dict:
+    from forum.proposals.models import Proposal
+
+    lists = village_lists(organization)
+    merged = selection.merge_village_lists([lists[v] for v in sorted(lists)]) if lists else []
+    proposals = db.session.scalars(select(Proposal).where(Proposal.id.in_(merged))).all()
+    by_id = {p.id: p for p in proposals}
+    villages = {v.id: v for v in organization.villages}
+    if budget is None:
+        budget = default_budget(proposals, year)
+    return {
+        "lists": [
+            (villages.get(v), [by_id[p] for p in lists[v] if p in by_id]) for v in sorted(lists)
+        ],
+        "merged": [by_id[pid] for pid in merged if pid in by_id],
+        "merge_rule": selection.MERGE_RULE,
+        "selection": compare_selections(
+            proposals, [p for p in merged if p in by_id], village_voters(proposals), budget, year
+        )
+        if proposals
+        else None,
+    }

@@ -1,0 +1,292 @@
+"""The proposal workflow: every allowed move, in one table, and the one function that makes it.
+
+Regulation ข้อ 17: a village forum ranks (or rejects) what its villagers propose; plan staff screen
+the survivors (strategy, tactic, program and annex confirmed, duplicates merged); the subdistrict
+forum endorses, defers or rejects; plan staff put endorsed projects into the draft plan; the local
+development committee approves or returns it; an อบต. council approves or returns it (other kinds
+of organization skip that step, ข้อ 17(4)); the executive announces the plan.
+
+``apply_transition`` is the only way a proposal changes state after submission. It checks the move,
+the actor's role, the meeting (kind, organization, village, quorum) and the reason, sets the new
+status and writes an append-only ``Decision``. It flushes; the request commits.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from forum.auth.models import Role
+from forum.extensions import db
+from forum.meetings.models import MeetingKind
+from forum.proposals.states import Status
+from forum.workflow.services import record
+
+# Pseudo-roles next to forum.auth.models.Role.
+PROPOSER = "proposer"  # whoever holds the proposal's tracking code
+OWN_VILLAGE_COMMITTEE = "own_village_committee"  # a village committee of the proposal's village
+
+OFFICE = frozenset({Role.ADMIN, Role.PLAN_OFFICER})
+VILLAGE = OFFICE | {OWN_VILLAGE_COMMITTEE}
+
+
+def _always(_organization) -> bool:
+    return True
+
+
+def _with_council(organization) -> bool:
+    return organization.has_council_step
+
+
+def _without_council(organization) -> bool:
+    return not organization.has_council_step
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[Status]
+    target: Status
+    roles: frozenset[str]
+    meeting_kind: MeetingKind | None = None
+    reason_required: bool = False
+    applies_to: Callable = _always
+    label: object = None  # lazy translated button text
+    danger: bool = False  # a negative outcome (styled as such, asks for a reason)
+
+    def allows_from(self, status) -> bool:
+        return Status(status) in self.sources
+
+
+S = Status
+BEFORE_SCREENING = frozenset({S.DRAFT, S.SUBMITTED, S.VILLAGE_RANKED})
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, VILLAGE, label=_l("Submit")),
+    Transition(
+        "withdraw", BEFORE_SCREENING, S.WITHDRAWN, frozenset({OWN_VILLAGE_COMMITTEE, PROPOSER}),
+        label=_l("Withdraw the proposal"), danger=True,
+    ),
+    Transition(
+        "village_rank", frozenset({S.SUBMITTED}), S.VILLAGE_RANKED, VILLAGE,
+        MeetingKind.VILLAGE_FORUM, label=_l("Ranked by the village forum"),
+    ),
+    Transition(
+        "village_reject", frozenset({S.SUBMITTED}), S.VILLAGE_REJECTED, VILLAGE,
+        MeetingKind.VILLAGE_FORUM, reason_required=True,
+        label=_l("Rejected by the village forum"), danger=True,
+    ),
+    Transition(
+        "screen", frozenset({S.VILLAGE_RANKED}), S.SCREENED, OFFICE,
+        label=_l("Screen (confirm strategy, tactic, program and annex)"),
+    ),
+    Transition(
+        "merge", frozenset({S.SUBMITTED, S.VILLAGE_RANKED, S.SCREENED}), S.MERGED, OFFICE,
+        label=_l("Merge into another proposal (duplicate)"),
+    ),
+    Transition(
+        "endorse", frozenset({S.SCREENED}), S.ENDORSED, OFFICE,
+        MeetingKind.SUBDISTRICT_FORUM, label=_l("Endorsed by the subdistrict forum"),
+    ),
+    Transition(
+        "defer", frozenset({S.SCREENED}), S.DEFERRED, OFFICE,
+        MeetingKind.SUBDISTRICT_FORUM, reason_required=True,
+        label=_l("Deferred by the subdistrict forum"), danger=True,
+    ),
+    Transition(
+        "reject", frozenset({S.SCREENED}), S.REJECTED, OFFICE,
+        MeetingKind.SUBDISTRICT_FORUM, reason_required=True,
+        label=_l("Rejected by the subdistrict forum"), danger=True,
+    ),
+    Transition(
+        "reconsider", frozenset({S.DEFERRED}), S.SCREENED, OFFICE,
+        reason_required=True, label=_l("Take up again (back to screened)"),
+    ),
+    Transition(
+        "draft_plan", frozenset({S.ENDORSED}), S.IN_DRAFT_PLAN, OFFICE,
+        label=_l("Put into the draft plan"),
+    ),
+    Transition(
+        "committee_approve", frozenset({S.IN_DRAFT_PLAN}), S.COMMITTEE_APPROVED, OFFICE,
+        MeetingKind.DEV_COMMITTEE, label=_l("Approved by the development committee"),
+    ),
+    Transition(
+        "committee_return", frozenset({S.IN_DRAFT_PLAN}), S.ENDORSED, OFFICE,
+        MeetingKind.DEV_COMMITTEE, reason_required=True,
+        label=_l("Returned by the development committee"), danger=True,
+    ),
+    Transition(
+        "council_approve", frozenset({S.COMMITTEE_APPROVED}), S.COUNCIL_APPROVED, OFFICE,
+        MeetingKind.COUNCIL, applies_to=_with_council, label=_l("Approved by the council"),
+    ),
+    Transition(
+        "council_return", frozenset({S.COMMITTEE_APPROVED}), S.IN_DRAFT_PLAN, OFFICE,
+        MeetingKind.COUNCIL, reason_required=True, applies_to=_with_council,
+        label=_l("Returned by the council"), danger=True,
+    ),
+    # The executive (role admin acts as นายก) announces; without a council step straight after
+    # the committee.
+    Transition(
+        "announce", frozenset({S.COUNCIL_APPROVED}), S.ANNOUNCED, frozenset({Role.ADMIN}),
+        applies_to=_with_council, label=_l("Approve and announce (executive)"),
+    ),
+    Transition(
+        "announce", frozenset({S.COMMITTEE_APPROVED}), S.ANNOUNCED, frozenset({Role.ADMIN}),
+        applies_to=_without_council, label=_l("Approve and announce (executive)"),
+    ),
+    Transition(
+        "executive_return", frozenset({S.COUNCIL_APPROVED}), S.IN_DRAFT_PLAN,
+        frozenset({Role.ADMIN}), reason_required=True, applies_to=_with_council,
+        label=_l("Return to the draft plan (executive)"), danger=True,
+    ),
+    Transition(
+        "executive_return", frozenset({S.COMMITTEE_APPROVED}), S.IN_DRAFT_PLAN,
+        frozenset({Role.ADMIN}), reason_required=True, applies_to=_without_council,
+        label=_l("Return to the draft plan (executive)"), danger=True,
+    ),
+)  # fmt: skip
+
+ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+
+
+class WorkflowError(Exception):
+    """A refused transition; the message is translated and meant for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def find_transition(proposal, action: str) -> Transition | None:
+    """The row of the table for this action from the proposal's state in its organization."""
+    for t in TRANSITIONS:
+        if (
+            t.action == action
+            and t.allows_from(proposal.status)
+            and t.applies_to(proposal.organization)
+        ):
+            return t
+    return None
+
+
+def actor_roles(proposal, user, tracking_code: str | None = None) -> set[str]:
+    roles: set[str] = set()
+    if tracking_code and tracking_code.strip().upper() == proposal.tracking_code:
+        roles.add(PROPOSER)
+    if user is not None and user.is_authenticated:
+        roles |= {r.value for r in user.roles_in(proposal.organization_id)}
+        if proposal.village_id in user.committee_villages(proposal.organization_id):
+            roles.add(OWN_VILLAGE_COMMITTEE)
+    return roles
+
+
+def may_take(transition: Transition, proposal, user, tracking_code=None) -> bool:
+    return bool(actor_roles(proposal, user, tracking_code) & {str(r) for r in transition.roles})
+
+
+def available_transitions(proposal, user, tracking_code=None) -> list[Transition]:
+    """What this user may do with the proposal now (the buttons on the proposal page)."""
+    return [
+        t
+        for t in TRANSITIONS
+        if t.allows_from(proposal.status)
+        and t.applies_to(proposal.organization)
+        and may_take(t, proposal, user, tracking_code)
+    ]
+
+
+def check_meeting(transition: Transition, proposal, meeting) -> None:
+    if transition.meeting_kind is None:
+        return
+    kind_title = transition.meeting_kind.title
+    if meeting is None:
+        raise WorkflowError(
+            _("This decision is taken at a meeting: choose the %(kind)s.", kind=kind_title)
+        )
+    if meeting.organization_id != proposal.organization_id:
+        raise WorkflowError(_("That meeting belongs to another organization."))
+    if meeting.kind != transition.meeting_kind:
+        raise WorkflowError(
+            _(
+                "This decision is taken at a %(kind)s, not at a %(other)s.",
+                kind=kind_title,
+                other=meeting.kind_enum.title,
+            )
+        )
+    if meeting.kind == MeetingKind.VILLAGE_FORUM and meeting.village_id != proposal.village_id:
+        raise WorkflowError(_("Only the forum of the proposal's own village can decide on it."))
+    if problem := meeting.quorum_problem():
+        raise WorkflowError(problem)
+
+
+def apply_transition(
+    proposal,
+    action: str,
+    user=None,
+    *,
+    meeting=None,
+    reason: str | None = None,
+    vote: dict | None = None,
+    ballot_round=None,
+    tracking_code: str | None = None,
+    merged_into=None,
+):
+    """Check and make one move of the workflow; return the Decision written for it."""
+    transition = find_transition(proposal, action)
+    if transition is None:
+        raise WorkflowError(
+            _(
+                "“%(action)s” is not possible while the proposal is “%(status)s”.",
+                action=action_title(action),
+                status=proposal.status_enum.title,
+            )
+        )
+    if not may_take(transition, proposal, user, tracking_code):
+        raise WorkflowError(_("You may not take this decision on this proposal."))
+    check_meeting(transition, proposal, meeting)
+    reason = (reason or "").strip() or None
+    if transition.reason_required and not reason:
+        raise WorkflowError(_("Give a reason: it is recorded with the decision."))
+    if action == "merge":
+        _check_merge_target(proposal, merged_into)
+    if ballot_round is not None and vote is None:
+        vote = ballot_round.vote_for(proposal.id)
+    from_status = proposal.status
+    proposal.status = transition.target
+    decision = record(
+        proposal,
+        action,
+        from_status,
+        transition.target,
+        user,
+        reason=reason,
+        vote=vote,
+    )
+    decision.meeting = meeting if transition.meeting_kind else None
+    decision.ballot_round = ballot_round
+    decision.merged_into = merged_into if action == "merge" else None
+    if PROPOSER in actor_roles(proposal, user, tracking_code) and not (
+        user is not None and user.is_authenticated
+    ):
+        decision.actor_label = _("The proposer (with the tracking code)")
+    db.session.flush()
+    return decision
+
+
+def _check_merge_target(proposal, target) -> None:
+    if target is None:
+        raise WorkflowError(_("Choose the proposal this one duplicates."))
+    if target.id == proposal.id:
+        raise WorkflowError(_("A proposal cannot be merged into itself."))
+    if target.organization_id != proposal.organization_id:
+        raise WorkflowError(_("Merge only into a proposal of the same organization."))
+    if target.status in (Status.MERGED, Status.WITHDRAWN, Status.DRAFT):
+        raise WorkflowError(_("Merge into a proposal that is still under consideration."))
+
+
+def action_title(action: str) -> str:
+    for t in TRANSITIONS:
+        if t.action == action:
+            return str(t.label)
+    return action
