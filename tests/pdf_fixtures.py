@@ -268,3 +268,92 @@ def amendment_document(change: bool = True, **doc_kw) -> AnnexDocument:
     doc.amendment = label
     doc.numbering = "running"
     return doc
+
+
+# --------------------------------------------------------------------------- PDF inspection
+
+SHAPING_WORDS = ["ที่", "นี่", "ผู้ใหญ่บ้าน", "ปั้น", "น้ำ", "ญี่ปุ่น", "ฐาน", "ฎีกา", "ปฏิบัติ", "ตำบล"]
+
+
+def pdftotext(path, first: int | None = None, last: int | None = None) -> str:
+    import subprocess
+
+    cmd = ["pdftotext", "-raw", "-enc", "UTF-8"]
+    if first is not None:
+        cmd += ["-f", str(first)]
+    if last is not None:
+        cmd += ["-l", str(last)]
+    out = subprocess.run([*cmd, str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def page_count(path) -> int:
+    import subprocess
+
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    for line in out.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    raise AssertionError("no page count")
+
+
+def rasterise(path, directory, dpi: int = 50, first: int | None = None, last: int | None = None):
+    """PNG pages (PIL images, greyscale) of a PDF."""
+    import subprocess
+    from pathlib import Path
+
+    from PIL import Image
+
+    prefix = Path(directory) / "page"
+    cmd = ["pdftoppm", "-gray", "-png", "-r", str(dpi)]
+    if first is not None:
+        cmd += ["-f", str(first)]
+    if last is not None:
+        cmd += ["-l", str(last)]
+    subprocess.run([*cmd, str(path), str(prefix)], check=True)
+    files = sorted(Path(directory).glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+    return [Image.open(f).convert("L") for f in files]
+
+
+def ink_bbox(image, threshold: int = 200):
+    """Bounding box (left, top, right, bottom) of pixels darker than ``threshold``."""
+    mask = image.point(lambda v: 255 if v < threshold else 0)
+    return mask.getbbox()
+
+
+def ink_components(image, threshold: int = 160) -> list[tuple[int, int, int, int, int]]:
+    """Connected groups of dark pixels (8-neighbourhood): (left, top, right, bottom, size)."""
+    w, h = image.size
+    px = image.load()
+    seen = bytearray(w * h)
+    comps = []
+    for y in range(h):
+        for x in range(w):
+            if seen[y * w + x] or px[x, y] >= threshold:
+                continue
+            stack = [(x, y)]
+            seen[y * w + x] = 1
+            left, top, right, bottom, n = x, y, x, y, 0
+            while stack:
+                cx, cy = stack.pop()
+                n += 1
+                left, top = min(left, cx), min(top, cy)
+                right, bottom = max(right, cx), max(bottom, cy)
+                for dx in (-1, 0, 1):
+                    for dy in (-1, 0, 1):
+                        nx, ny = cx + dx, cy + dy
+                        if (
+                            0 <= nx < w
+                            and 0 <= ny < h
+                            and not seen[ny * w + nx]
+                            and px[nx, ny] < threshold
+                        ):
+                            seen[ny * w + nx] = 1
+                            stack.append((nx, ny))
+            comps.append((left, top, right, bottom, n))
+    return comps
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace (line breaks in cells fall between or inside words)."""
+    return "".join(text.split())

@@ -10,14 +10,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import fmt
 from .annex import (
-    ALIGNMENT_KEYS,
-    ALIGNMENT_LABELS,
     FORM_LABELS,
     FORM_SUBTITLES,
     FORM_TITLES,
-    THAI_LETTERS,
     AnnexDocument,
-    AnnexGroup,
     validate,
 )
 from .fonts import BOLD, REGULAR, register_fonts, shape
@@ -36,7 +32,6 @@ from .layout import (
     Table,
     para,
 )
-from .thai_text import clean
 
 TITLE_SIZE = 11.0
 LABEL_SIZE = 10.0
@@ -133,16 +128,8 @@ class AnnexRenderer:
             )
         return items
 
-    def alignment_items(self, group: AnnexGroup) -> list[Item]:
-        items: list[Item] = []
-        letters = iter(THAI_LETTERS)
-        for key in ALIGNMENT_KEYS:
-            value = clean(group.alignment.get(key))
-            if not value:
-                continue
-            text = f"{next(letters)}. {ALIGNMENT_LABELS[key]} {value}"
-            items.append(para(text, self.g.width, size=self.style.size + 0.5, keep_with_next=True))
-        return items
+    def alignment_para(self, text: str) -> Para:
+        return para(text, self.g.width, size=self.style.size + 0.5, keep_with_next=True)
 
     def heading(self, text: str, *, indent: float = 0.0, bold: bool = True, before: float = 0.0):
         return para(
@@ -161,10 +148,11 @@ class AnnexRenderer:
         width, height = g.pagesize
         label = shape(FORM_LABELS[self.doc.form], BOLD)
         lw = label.width_at(LABEL_SIZE)
-        x = width - g.right - lw - 6
-        y = height - g.top - LABEL_SIZE * 1.1
-        painter.stroke_rects([(x - 0.5, y - 4, lw + 7, LABEL_SIZE * 1.75)], 0.6)
-        painter.text(x + 3, y + 1, (label,), LABEL_SIZE)
+        box_w, box_h = lw + 8, LABEL_SIZE * 1.7
+        x0 = width - g.right - box_w
+        y0 = height - g.top - box_h
+        painter.stroke_rects([(x0, y0, box_w, box_h)], 0.6)
+        painter.text(x0 + 4, y0 + box_h * 0.3, (label,), LABEL_SIZE)
         # footer: plan and organisation on the left, page number on the right
         fy = g.bottom
         rule_y = fy + FOOT_SIZE * 1.5
@@ -184,7 +172,7 @@ class AnnexRenderer:
 
     def render(self) -> bytes:
         items = self.items()
-        flow = Flow(self.g, self.style)
+        flow = self.flow = Flow(self.g, self.style)
         flow.layout(items, self.table_of)
         buf = io.BytesIO()
         canvas = Canvas(

@@ -41,6 +41,25 @@ class ThaiFont(TTFont):
         self.codes = GlyphTextCodes(self.face)
         self.hb_font = hb.Font(hb.Face(hb.Blob(self.face._ttf_data)))
         self.units = self.hb_font.face.upem
+        self._extents: dict[int, tuple[int, int, int, int] | None] = {}
+
+    def ink_box(self, gid: int) -> tuple[int, int, int, int] | None:
+        """(left, right, bottom, top) of a glyph's ink in 1/1000 em; None for a blank glyph."""
+        box = self._extents.get(gid, False)
+        if box is False:
+            e = self.hb_font.get_glyph_extents(gid)
+            if e is None or e.width == 0 or e.height == 0:
+                box = None
+            else:
+                t = self.to1000
+                box = (
+                    t(e.x_bearing),
+                    t(e.x_bearing + e.width),
+                    t(e.y_bearing + e.height),
+                    t(e.y_bearing),
+                )
+            self._extents[gid] = box
+        return box
 
     def to1000(self, v: int) -> int:
         """Font units to 1/1000 em (Sarabun is already 1000 units per em)."""
@@ -130,6 +149,7 @@ def shape(text: str, font_name: str = REGULAR) -> Shaped:
     xoff = [to1000(p.x_offset) for p in positions]
     yoff = [to1000(p.y_offset) for p in positions]
     texts = _glyph_texts(text, clusters, adv)
+    _clear_marks(font, gids, clusters, adv, xoff, yoff)
     hb_font = font.hb_font
     code = font.codes.code
     chars = []
@@ -139,6 +159,108 @@ def shape(text: str, font_name: str = REGULAR) -> Shaped:
         chars.append(code(g, t, natural if abs(natural - box) <= _BOX_SLACK else max(box, 0)))
     codes = "".join(chars)
     return Shaped(font_name, text, codes, tuple(adv), tuple(xoff), tuple(yoff), sum(adv))
+
+
+#: Clearance (1/1000 em) kept between a mark and the ink of a neighbouring letter.
+MARK_GAP = 30
+
+
+def _clear_marks(font: ThaiFont, gids, clusters, adv, xoff, yoff) -> None:
+    """Add space where a mark would touch a neighbouring letter's ink (in place on ``adv``).
+
+    HarfBuzz places marks on their own base, but nothing stops a tone mark that sticks out to
+    the right of its letter from running into the hook of a following ใ ไ โ (ผู้ใหญ่), or the
+    hook into the next letter's marks.  Glyphs are grouped as a base and its marks; each group's
+    ink boxes are compared with the two groups before it and, if a mark is involved in an
+    overlap, the group moves right by what it takes to clear ``MARK_GAP``.
+    """
+    n = len(gids)
+    if n < 2:
+        return
+    groups: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, n):
+        if adv[i] > 0:
+            groups.append((start, i))
+            start = i
+    groups.append((start, n))
+    if len(groups) < 2:
+        return
+    recent: list[list[tuple]] = []  # boxes of the last groups: (x0, x1, y0, y1, is_mark, cluster)
+    pen = 0
+    for s, e in groups:
+        shift = 0
+        while True:
+            boxes = []
+            p = pen + shift
+            for k in range(s, e):
+                box = font.ink_box(gids[k])
+                if box is not None:
+                    x = p + xoff[k]
+                    y = yoff[k]
+                    boxes.append(
+                        (x + box[0], x + box[1], y + box[2], y + box[3], adv[k] == 0, clusters[k])
+                    )
+                p += adv[k]
+            need = 0
+            for group in recent:
+                for a in group:
+                    for b in boxes:
+                        if not (a[4] or b[4]) or a[5] == b[5]:
+                            continue  # letter beside letter, or parts of one character (ำ)
+                        if a[2] < b[3] and b[2] < a[3] and a[1] + MARK_GAP > b[0]:
+                            need = max(need, a[1] + MARK_GAP - b[0])
+            if need <= 0 or shift:
+                break
+            shift = need
+        if shift and s > 0:
+            adv[s - 1] += shift
+        pen += shift + sum(adv[s:e])
+        recent = [*recent[-1:], boxes]
+
+
+def collides(left: Shaped, right: Shaped) -> bool:
+    """Whether ``right`` drawn straight after ``left`` would put a mark into a neighbour's ink
+    (then shape the two texts together, which makes room: see :func:`_clear_marks`)."""
+    if not left.codes or not right.codes or left.font != right.font:
+        return False
+    font = get_font(left.font)
+    to_gid = font.face.charToGlyph
+    # the last base of ``left`` and its marks, placed relative to the end of ``left``
+    k = len(left.codes) - 1
+    while k > 0 and left.adv[k] == 0:
+        k -= 1
+    a_boxes = []
+    pen = left.width - sum(left.adv[k:])
+    for i in range(k, len(left.codes)):
+        a_boxes.append(_placed(font, to_gid[ord(left.codes[i])], pen - left.width, left, i))
+        pen += left.adv[i]
+    # the first base of ``right`` and its marks
+    b_boxes = []
+    pen = 0
+    for i in range(len(right.codes)):
+        if i > 0 and right.adv[i] > 0 and right.adv[i - 1] > 0:
+            break
+        b_boxes.append(_placed(font, to_gid[ord(right.codes[i])], pen, right, i))
+        pen += right.adv[i]
+        if i > 0 and right.adv[i] > 0:
+            break
+    for a in a_boxes:
+        for b in b_boxes:
+            if a is None or b is None or not (a[4] or b[4]):
+                continue
+            if a[2] < b[3] and b[2] < a[3] and a[1] + MARK_GAP > b[0]:
+                return True
+    return False
+
+
+def _placed(font: ThaiFont, gid: int, pen: int, run: Shaped, i: int):
+    box = font.ink_box(gid)
+    if box is None:
+        return None
+    x = pen + run.xoff[i]
+    y = run.yoff[i]
+    return (x + box[0], x + box[1], y + box[2], y + box[3], run.adv[i] == 0)
 
 
 def _glyph_texts(text: str, clusters, adv) -> list[str]:

@@ -54,6 +54,42 @@ class Tally:
         return sum(self.budgets.values())
 
 
+@dataclass
+class StrategySummary:
+    label: str  # ยุทธศาสตร์ที่ / ประเด็นการพัฒนาที่
+    number: str
+    title: str
+    programs: dict[str, Tally] = field(default_factory=dict)
+    total: Tally = field(default_factory=Tally)
+
+
+def summarise(
+    doc: AnnexDocument, kinds: tuple[str, ...]
+) -> tuple[list[StrategySummary], Tally] | None:
+    """Per strategy and program (first-seen order), the tallies of the projects of ``kinds``;
+    None when there is none."""
+    label = "ประเด็นการพัฒนาที่" if doc.layout == "issue" else "ยุทธศาสตร์ที่"
+    strategies: dict[tuple[str, str], StrategySummary] = {}
+    grand = Tally()
+    for group in doc.groups:
+        projects = [p for p in group.projects if p.kind in kinds]
+        if not projects:
+            continue
+        key = (str(group.strategy_number), clean(group.strategy_title))
+        s = strategies.get(key)
+        if s is None:
+            s = strategies[key] = StrategySummary(label, *key)
+        program = program_label(group.program_name) or "-"
+        tally = s.programs.setdefault(program, Tally())
+        for p in projects:
+            tally.add(p, doc.years)
+            s.total.add(p, doc.years)
+            grand.add(p, doc.years)
+    if not strategies:
+        return None
+    return list(strategies.values()), grand
+
+
 class P01Renderer(AnnexRenderer):
     kinds = None  # summarises every kind
 
@@ -105,40 +141,20 @@ class P01Renderer(AnnexRenderer):
 
     def section(self, kinds: tuple[str, ...]) -> tuple[list[Item], Tally] | None:
         """Rows for the projects of ``kinds``: strategy heading, programs, strategy total."""
-        doc = self.doc
-        issue = doc.layout == "issue"
-        # strategy -> program -> tally, in first-seen order
-        strategies: dict[tuple, dict[str, Tally]] = {}
-        titles: dict[tuple, str] = {}
-        found = False
-        for group in doc.groups:
-            projects = [p for p in group.projects if p.kind in kinds]
-            if not projects:
-                continue
-            found = True
-            key = (str(group.strategy_number), clean(group.strategy_title))
-            label = "ประเด็นการพัฒนาที่" if issue else "ยุทธศาสตร์ที่"
-            titles[key] = f"{label} {self.digits(key[0])} {key[1]}".strip()
-            programs = strategies.setdefault(key, {})
-            program = program_label(group.program_name) or "-"
-            tally = programs.setdefault(program, Tally())
-            for p in projects:
-                tally.add(p, self.years)
-        if not found:
+        summary = summarise(self.doc, kinds)
+        if summary is None:
             return None
+        strategies, grand = summary
         rows: list[Item] = []
-        grand = Tally()
         t = self.table
-        for n, (key, programs) in enumerate(strategies.items(), 1):
-            heading = t.text(0, titles[key], col1=len(t.columns), font=BOLD)
+        for n, s in enumerate(strategies, 1):
+            title = f"{s.label} {self.digits(s.number)} {s.title}".strip()
+            heading = t.text(0, title, col1=len(t.columns), font=BOLD)
             rows.append(TableRow(t.row([heading]), self.header))
-            total = Tally()
-            for m, (program, tally) in enumerate(programs.items(), 1):
+            for m, (program, tally) in enumerate(s.programs.items(), 1):
                 label = f"{self.digits(f'{n}.{m}')} {program}"
                 rows.append(self.line_row(label, tally, indent=10))
-                total.merge(tally)
-            rows.append(self.line_row("รวม", total, font=BOLD, fill=TOTAL_FILL))
-            grand.merge(total)
+            rows.append(self.line_row("รวม", s.total, font=BOLD, fill=TOTAL_FILL))
         return rows, grand
 
     def items(self) -> list[Item]:

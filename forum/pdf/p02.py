@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from .annex import AnnexDocument, AnnexGroup, AnnexProject
+from .annex import (
+    ALIGNMENT_KEYS,
+    ALIGNMENT_LABELS,
+    THAI_LETTERS,
+    AnnexDocument,
+    AnnexGroup,
+    AnnexProject,
+)
 from .base import AnnexRenderer
 from .fonts import BOLD
 from .layout import GRAND_FILL, TOTAL_FILL, Cell, Header, Item, PageBreak, Table, TableRow
@@ -19,11 +26,12 @@ def year_width(n_years: int) -> float:
     return 50.0 if n_years <= 5 else max(40.0, 250.0 / n_years)
 
 
-def group_headings(renderer: AnnexRenderer, prev: AnnexGroup | None, group: AnnexGroup):
-    """Heading paragraphs for ``group`` (the levels that changed since ``prev``), and whether
-    the strategy changed."""
-    issue = renderer.doc.layout == "issue"
-    items: list[Item] = []
+def heading_lines(doc: AnnexDocument, prev: AnnexGroup | None, group: AnnexGroup, digits=str):
+    """(level, text) of the headings above ``group``: the levels that changed since ``prev``
+    (level "align" for the ก.–จ. lines, then 0 strategy, 1 tactic, 2 program), and whether the
+    strategy changed.  ``digits`` formats numbers (Thai digits or not)."""
+    issue = doc.layout == "issue"
+    out: list[tuple[str | int, str]] = []
     new_strategy = prev is None or (prev.strategy_number, prev.strategy_title) != (
         group.strategy_number,
         group.strategy_title,
@@ -33,20 +41,41 @@ def group_headings(renderer: AnnexRenderer, prev: AnnexGroup | None, group: Anne
         group.tactic_title,
     )
     if new_strategy:
-        items += renderer.alignment_items(group)
+        letters = iter(THAI_LETTERS)
+        for key in ALIGNMENT_KEYS:
+            value = clean(group.alignment.get(key))
+            if value:
+                out.append(("align", f"{next(letters)}. {ALIGNMENT_LABELS[key]} {value}"))
         label = "ประเด็นการพัฒนาที่" if issue else "ยุทธศาสตร์ที่"
-        number = renderer.digits(str(group.strategy_number))
-        items.append(
-            renderer.heading(f"{label} {number} {clean(group.strategy_title)}", before=2.0)
-        )
+        number = digits(str(group.strategy_number))
+        out.append((0, f"{label} {number} {clean(group.strategy_title)}".strip()))
     if new_tactic and (group.tactic_number is not None or clean(group.tactic_title)):
         label = "แนวทางการพัฒนาที่" if issue else "กลยุทธ์ที่"
-        number = "" if group.tactic_number is None else renderer.digits(str(group.tactic_number))
-        text = " ".join(p for p in (label, number, clean(group.tactic_title)) if p)
-        items.append(renderer.heading(text, indent=14.0))
+        number = "" if group.tactic_number is None else digits(str(group.tactic_number))
+        out.append((1, " ".join(p for p in (label, number, clean(group.tactic_title)) if p)))
     program = program_label(group.program_name)
     if program:
-        items.append(renderer.heading(program, indent=28.0, bold=False))
+        out.append((2, program))
+    return out, new_strategy
+
+
+def group_headings_text(doc: AnnexDocument, prev: AnnexGroup | None, group: AnnexGroup):
+    return [text for _, text in heading_lines(doc, prev, group)[0]]
+
+
+def group_headings(renderer: AnnexRenderer, prev: AnnexGroup | None, group: AnnexGroup):
+    """Heading paragraphs for ``group`` and whether the strategy changed."""
+    lines, new_strategy = heading_lines(renderer.doc, prev, group, renderer.digits)
+    items: list[Item] = []
+    for level, text in lines:
+        if level == "align":
+            items.append(renderer.alignment_para(text))
+        elif level == 0:
+            items.append(renderer.heading(text, before=2.0))
+        elif level == 1:
+            items.append(renderer.heading(text, indent=14.0))
+        else:
+            items.append(renderer.heading(text, indent=28.0, bold=False))
     return items, new_strategy
 
 
@@ -69,7 +98,7 @@ class DetailRenderer(AnnexRenderer):
     def __init__(self, doc: AnnexDocument, **kw) -> None:
         super().__init__(doc, **kw)
         self.years = list(doc.years)
-        keys = [k for k, _, _ in self.columns if self.keep_column(k)]
+        keys = self.column_keys(doc)
         self.keys = keys
         yw = year_width(len(self.years))
         fixed = [("no", NO_WIDTH, "center")] + [(f"y{y}", yw, "right") for y in self.years]
@@ -82,10 +111,16 @@ class DetailRenderer(AnnexRenderer):
         self.table = Table([cols[k] for k in order], self.style)
         self.header = self._header()
 
-    def keep_column(self, key: str) -> bool:
+    @classmethod
+    def keeps(cls, doc: AnnexDocument, key: str) -> bool:
+        """Whether column ``key`` is shown for ``doc``."""
         if key == "reason":
-            return bool(self.doc.amendment)
+            return bool(doc.amendment)
         return True
+
+    @classmethod
+    def column_keys(cls, doc: AnnexDocument) -> list[str]:
+        return [k for k, _, _ in cls.columns if cls.keeps(doc, k)]
 
     def _header(self) -> Header:
         cells = []
@@ -102,7 +137,8 @@ class DetailRenderer(AnnexRenderer):
                 cells.append((c, c + 1, 0, 2, titles[k]))
         return self.header_row(self.table, cells, bands=2)
 
-    def value(self, project: AnnexProject, group: AnnexGroup, key: str, old: bool) -> str:
+    @classmethod
+    def value(cls, project: AnnexProject, group: AnnexGroup, key: str, old: bool) -> str:
         """Text of column ``key`` (old value for the upper half of a change)."""
         return project.old(key) if old else getattr(project, key)
 
@@ -171,10 +207,11 @@ class P02Renderer(DetailRenderer):
         self.kinds = (doc.form,)
         super().__init__(doc, **kw)
 
-    def keep_column(self, key: str) -> bool:
+    @classmethod
+    def keeps(cls, doc: AnnexDocument, key: str) -> bool:
         if key == "kpi":
-            return self.doc.layout != "issue"
-        return super().keep_column(key)
+            return doc.layout != "issue"
+        return super().keeps(doc, key)
 
     def items(self) -> list[Item]:
         items: list[Item] = []

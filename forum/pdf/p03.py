@@ -23,7 +23,8 @@ class P03Renderer(DetailRenderer):
         ("reason", "เหตุผล\nความจำเป็น", 1.0),
     )
 
-    def value(self, project: AnnexProject, group: AnnexGroup, key: str, old: bool) -> str:
+    @classmethod
+    def value(cls, project: AnnexProject, group: AnnexGroup, key: str, old: bool) -> str:
         if key == "program":
             return program_label(group.program_name)
         if key == "target":

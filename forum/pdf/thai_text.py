@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .fonts import REGULAR, Shaped, shape
+from .fonts import REGULAR, Shaped, collides, shape
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -137,8 +137,12 @@ class Line:
     width: float  # points
 
 
-def _fit(word: str, font: str, size: float, width: float) -> list[tuple[Shaped, float]]:
-    """Cut a word wider than ``width`` into pieces that fit (a single grapheme always goes)."""
+def _fit(
+    word: str, font: str, size: float, width: float, first: float
+) -> list[tuple[Shaped, float]]:
+    """Cut a word wider than ``width`` into pieces that fit; the first piece must fit in
+    ``first`` (the rest of the current line) and is empty when nothing does.  A single grapheme
+    cluster always goes on a line of its own."""
 
     def w(t: str) -> float:
         return shape(t, font).width * size / 1000
@@ -148,12 +152,14 @@ def _fit(word: str, font: str, size: float, width: float) -> list[tuple[Shaped, 
         items.extend(graphemes(piece) if w(piece) > width else (piece,))
     out: list[str] = []
     cur = ""
+    room = first
     for item in items:
-        if not cur or w(cur + item) <= width:
+        if w(cur + item) <= room or (not cur and room == width):
             cur += item
         else:
             out.append(cur)
             cur = item
+            room = width
     if cur:
         out.append(cur)
     return [(shape(t, font), w(t)) for t in out]
@@ -181,25 +187,42 @@ def _wrap(text: str, width: float, font: str, size: float) -> tuple[Line, ...]:
                 shaped = shape(unit, font)
                 w = shaped.width * size / 1000
                 lead = space_w if (gap and first_in_chunk and runs) else 0.0
+                glued = not first_in_chunk
                 first_in_chunk = False
+                if glued and runs and collides(runs[-1], shaped):
+                    # a mark would touch the next letter: shape both together to make room
+                    joined = shape(runs[-1].text + unit, font)
+                    jw = joined.width * size / 1000
+                    prev_w = runs[-1].width * size / 1000
+                    if cur_w - prev_w + jw <= width:
+                        runs[-1] = joined
+                        cur_w += jw - prev_w
+                        continue
                 if runs and cur_w + lead + w <= width:
                     if lead:
                         runs.append(space)
                     runs.append(shaped)
                     cur_w += lead + w
                     continue
-                if runs:
-                    lines.append(Line(tuple(runs), cur_w))
-                    runs, cur_w = [], 0.0
                 if w <= width:
-                    runs.append(shaped)
-                    cur_w = w
+                    if runs:
+                        lines.append(Line(tuple(runs), cur_w))
+                    runs, cur_w = [shaped], w
                     continue
-                parts = _fit(unit, font, size, width)
-                for s, pw in parts[:-1]:
-                    lines.append(Line((s,), pw))
-                s, pw = parts[-1]
-                runs, cur_w = [s], pw
+                # wider than a whole line: cut it, starting in the room left on this line
+                room = width - cur_w - lead if runs else width
+                parts = _fit(unit, font, size, width, room)
+                head, head_w = parts[0]
+                if runs and head.text:
+                    if lead:
+                        runs.append(space)
+                    runs.append(head)
+                    cur_w += lead + head_w
+                elif not runs:
+                    runs, cur_w = [head], head_w
+                for s, pw in parts[1:]:
+                    lines.append(Line(tuple(runs), cur_w))
+                    runs, cur_w = [s], pw
             gap = True
         if runs or not para:
             lines.append(Line(tuple(runs), cur_w))
