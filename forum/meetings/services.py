@@ -70,9 +70,16 @@ def set_attendees(meeting: Meeting, names: list[str]) -> None:
             meeting.attendees.remove(attendee)
 
 
+class NumberTaken(ValueError):
+    """ครั้งที่ N/YYYY is already used in this meeting series."""
+
+
 def create_meeting(organization, form, user) -> Meeting:
     meeting = Meeting(organization=organization, organization_id=organization.id, created_by=user)
-    apply_meeting_form(meeting, form)
+    with db.session.no_autoflush:
+        apply_meeting_form(meeting, form)
+        if number_taken(meeting):
+            raise NumberTaken(meeting.number_label)
     db.session.add(meeting)
     db.session.flush()
     return meeting

@@ -7,7 +7,13 @@ from forum.auth.models import Role
 from forum.extensions import db
 from forum.meetings.forms import MeetingForm, QuorumForm
 from forum.meetings.models import Meeting, MeetingKind
-from forum.meetings.services import apply_meeting_form, create_meeting, number_taken, set_quorum
+from forum.meetings.services import (
+    NumberTaken,
+    apply_meeting_form,
+    create_meeting,
+    number_taken,
+    set_quorum,
+)
 from forum.organizations.access import get_organization
 
 bp = Blueprint("meetings", __name__)
@@ -70,9 +76,13 @@ def new(slug: str):
     if request.method == "GET" and len(villages) == 1 and kinds == [MeetingKind.VILLAGE_FORUM]:
         form.village_id.data = villages[0].id
     if form.validate_on_submit():
-        meeting = create_meeting(organization, form, current_user)
-        if _number_clash(form, meeting):
+        try:
+            meeting = create_meeting(organization, form, current_user)
+        except NumberTaken as taken:
             db.session.rollback()
+            form.number.errors.append(
+                _("Meeting no. %(number)s already exists in this series.", number=str(taken))
+            )
         else:
             db.session.commit()
             flash(_("The meeting has been recorded."), "success")
