@@ -11,6 +11,7 @@ from forum.extensions import db
 
 
 def init_commands(app) -> None:
+    from forum.jobs.worker import worker_command
     from forum.ops.commands import backup_command, restore_command
 
     app.cli.add_command(backup_command)
@@ -19,6 +20,7 @@ def init_commands(app) -> None:
     app.cli.add_command(import_catalogs)
     app.cli.add_command(import_catalog)
     app.cli.add_command(demo)
+    app.cli.add_command(worker_command)
 
 
 @click.command("init-instance")

@@ -26,6 +26,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     PROPOSALS_PER_PAGE = 25
     THAI_DIGITS_IN_PDF = False
+    # Large jobs wait in the job table for `flask --app forum worker` instead of running in a
+    # thread of the web process (several application servers: set JOBS_IN_WORKER=1).
+    JOBS_IN_WORKER = os.environ.get("JOBS_IN_WORKER", "0") == "1"
 
 
 def database_url_from_env() -> str | None:
