@@ -61,7 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from forum import audit
+    from forum import audit, health, static_assets
     from forum.api.views import bp as api_bp
     from forum.auth.views import bp as auth_bp
     from forum.catalog.views import bp as catalog_bp
@@ -88,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(health.bp)
+    static_assets.init_app(app)
     audit.init_app(app)
 
 
