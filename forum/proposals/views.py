@@ -1,4 +1,13 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -12,14 +21,15 @@ from forum.proposals.forms import proposal_form
 from forum.proposals.models import Proposal
 from forum.proposals.services import apply_form, create_proposal
 from forum.proposals.states import Status
+from forum.workflow.models import Decision
 from forum.workflow.services import submit_draft
 
 bp = Blueprint("proposals", __name__)
 
 
-def get_proposal(proposal_id: int) -> Proposal:
+def get_proposal(proposal_id: int, options=()) -> Proposal:
     """Load a proposal the current user may see, or 404 (drafts are not revealed)."""
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = db.session.get(Proposal, proposal_id, options=options)
     if proposal is None or not proposal.can_view(current_user):
         abort(404)
     return proposal
@@ -61,7 +71,7 @@ def index(slug: str):
     query = filtered(visible_proposals(organization), request.args)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = max(request.args.get("page", 1, type=int), 1)
-    per_page = 25
+    per_page = current_app.config["PROPOSALS_PER_PAGE"]
     proposals = db.session.scalars(
         query.options(
             selectinload(Proposal.village),
@@ -155,7 +165,11 @@ def track():
 
 @bp.route("/proposals/<int:proposal_id>")
 def show(proposal_id: int):
-    proposal = get_proposal(proposal_id)
+    # The decision record links each merge to its target: one query for all of them.
+    proposal = get_proposal(
+        proposal_id,
+        options=[selectinload(Proposal.decisions).selectinload(Decision.merged_into)],
+    )
     return render_template(
         "proposals/show.html",
         proposal=proposal,
