@@ -357,3 +357,165 @@ def ink_components(image, threshold: int = 160) -> list[tuple[int, int, int, int
 def squash(text: str) -> str:
     """Text without any whitespace (line breaks in cells fall between or inside words)."""
     return "".join(text.split())
+
+
+# --------------------------------------------------------------------------- benchmark plans
+
+_ACTIONS = [
+    "ก่อสร้าง",
+    "ปรับปรุง",
+    "ซ่อมแซม",
+    "ขยายเขต",
+    "ขุดลอก",
+    "ติดตั้ง",
+    "วางท่อระบายน้ำ",
+    "ก่อสร้างรางระบายน้ำคอนกรีตเสริมเหล็ก",
+    "ปรับปรุงภูมิทัศน์",
+    "ส่งเสริม",
+    "สนับสนุน",
+    "จัดอบรมให้ความรู้",
+    "รณรงค์ป้องกัน",
+    "พัฒนาศักยภาพ",
+    "อนุรักษ์และฟื้นฟู",
+]
+_OBJECTS = [
+    "ถนนคอนกรีตเสริมเหล็ก",
+    "ถนนลูกรัง",
+    "ถนนลาดยางแอสฟัลท์ติกคอนกรีต",
+    "ฝายชะลอน้ำ",
+    "ลำเหมืองสาธารณะ",
+    "ระบบประปาหมู่บ้าน",
+    "ไฟฟ้าส่องสว่างทางสาธารณะ",
+    "ศาลาอเนกประสงค์",
+    "ลานกีฬาชุมชน",
+    "สะพานคอนกรีตเสริมเหล็ก",
+    "อาชีพกลุ่มสตรีแม่บ้าน",
+    "ผู้สูงอายุและผู้พิการ",
+    "เด็กและเยาวชนในการต่อต้านยาเสพติด",
+    "การคัดแยกขยะมูลฝอยต้นทาง",
+    "การปลูกป่าชุมชน",
+    "เกษตรกรผู้ปลูกข้าวอินทรีย์",
+    "ศูนย์พัฒนาเด็กเล็ก",
+    "อาสาสมัครป้องกันภัยฝ่ายพลเรือน",
+    "ประเพณีลอยกระทงและยี่เป็ง",
+    "การท่องเที่ยวเชิงเกษตร",
+    "ร่องระบายน้ำข้างทาง",
+    "หอกระจายข่าวไร้สาย",
+    "ระบบกล้องวงจรปิด",
+    "ผู้ใหญ่บ้านและคณะกรรมการหมู่บ้าน",
+]
+_PLACES = [
+    "สายทางเข้าหมู่บ้าน",
+    "สายกลางหมู่บ้าน",
+    "สายไปป่าช้า",
+    "สายบ้านนายสมชาย - ทุ่งนา",
+    "ซอย 3",
+    "ซอยข้างวัด",
+    "สายไปโรงเรียน",
+    "บริเวณหนองน้ำสาธารณะ",
+    "รอบหมู่บ้าน",
+]
+_OBJECTIVE_PARTS = [
+    "เพื่อให้ประชาชนสัญจรไปมาได้สะดวกและปลอดภัย",
+    "เพื่อแก้ไขปัญหาน้ำท่วมขังในฤดูฝน",
+    "เพื่อให้มีน้ำใช้ในการอุปโภคบริโภคอย่างเพียงพอ",
+    "เพื่อส่งเสริมให้ประชาชนมีรายได้เพิ่มขึ้น",
+    "เพื่อลดอุบัติเหตุและอาชญากรรมในพื้นที่",
+    "เพื่อส่งเสริมสุขภาพอนามัยของประชาชน",
+    "เพื่อสืบสานวัฒนธรรมประเพณีอันดีงามของท้องถิ่น",
+    "เพื่อพัฒนาคุณภาพชีวิตของกลุ่มเปราะบาง",
+    "เพื่อเพิ่มประสิทธิภาพการให้บริการสาธารณะ",
+    "เพื่อสร้างการมีส่วนร่วมของชุมชน",
+    "เพื่อลดปริมาณขยะมูลฝอยที่ต้องนำไปกำจัด",
+    "เพื่อป้องกันการแพร่ระบาดของโรคติดต่อ",
+]
+_KPI_PARTS = [
+    "ร้อยละของประชาชนที่ได้รับประโยชน์",
+    "จำนวนครัวเรือนที่ได้รับบริการ",
+    "ระดับความพึงพอใจของผู้เข้าร่วมโครงการไม่น้อยกว่าร้อยละ 80",
+    "ระยะทางถนนที่ได้รับการปรับปรุง",
+    "จำนวนผู้เข้ารับการอบรม",
+    "ปริมาณขยะที่ลดลง",
+    "จำนวนจุดเสี่ยงที่ได้รับการแก้ไข",
+]
+_RESULT_PARTS = [
+    "ประชาชนได้รับความสะดวกในการคมนาคม",
+    "ประชาชนมีคุณภาพชีวิตที่ดีขึ้น",
+    "ชุมชนมีความเข้มแข็งและพึ่งพาตนเองได้",
+    "ลดปัญหาน้ำท่วมขังและความเสียหายต่อพืชผล",
+    "ประชาชนมีความปลอดภัยในชีวิตและทรัพย์สิน",
+    "สิ่งแวดล้อมในชุมชนสะอาดน่าอยู่",
+    "เยาวชนห่างไกลยาเสพติด",
+    "เกษตรกรมีน้ำใช้ตลอดฤดูกาลผลิต",
+]
+_UNITS = [
+    "กองช่าง",
+    "สำนักปลัด",
+    "กองคลัง",
+    "กองการศึกษา ศาสนาและวัฒนธรรม",
+    "กองสาธารณสุขและสิ่งแวดล้อม",
+    "กองส่งเสริมการเกษตร",
+    "กองสวัสดิการสังคม",
+]
+
+
+def varied_project(rng: random.Random, years: list[int], kind: str = "p02") -> AnnexProject:
+    """A project with text drawn from many parts, so that few cells repeat exactly."""
+    if kind == "p03":
+        return _equipment(rng, years)
+    village = rng.choice(VILLAGES)
+    title = f"โครงการ{rng.choice(_ACTIONS)}{rng.choice(_OBJECTS)} {rng.choice(_PLACES)} {village}"
+    objective = " ".join(rng.sample(_OBJECTIVE_PARTS, rng.randint(1, 3)))
+    target = (
+        f"{rng.choice(_OBJECTS)} กว้าง {rng.choice(['3.00', '4.00', '5.00', '6.00'])} เมตร "
+        f"ยาว {rng.randrange(50, 2500, 10):,} เมตร หรือพื้นที่ไม่น้อยกว่า "
+        f"{rng.randrange(200, 9000, 5):,} ตารางเมตร ผู้ได้รับประโยชน์ {rng.randrange(20, 900)} คน"
+    )
+    budgets = {}
+    for y in years:
+        if rng.random() < 0.55:
+            budgets[y] = rng.randrange(5, 5000) * 1000
+    return AnnexProject(
+        title=title,
+        objective=objective,
+        target=target,
+        budgets=budgets,
+        kpi=" ".join(rng.sample(_KPI_PARTS, rng.randint(1, 2))),
+        expected_result=" ".join(rng.sample(_RESULT_PARTS, rng.randint(1, 3))),
+        responsible_unit=rng.choice(_UNITS),
+        kind=kind,
+    )
+
+
+def bench_document(n_projects: int, seed: int = 1, form: str = "p02") -> AnnexDocument:
+    """A plan of ``n_projects`` ผ.02 projects plus equipment (n/10) and beyond-capacity (n/20)
+    projects, over 5 strategies and 12 programs."""
+    rng = random.Random(seed)
+    years = list(YEARS)
+    slots = [(s, st, prog) for s, (st, progs) in enumerate(STRATEGIES, 1) for prog in progs]
+    groups = {slot: [] for slot in slots}
+    kinds = ["p02"] * n_projects + ["p03"] * (n_projects // 10) + ["p02-2"] * (n_projects // 20)
+    for kind in kinds:
+        slot = slots[rng.randrange(len(slots))]
+        groups[slot].append(varied_project(rng, years, kind))
+    return AnnexDocument(
+        form=form,
+        org_name=ORG,
+        district="งาว",
+        province="ลำปาง",
+        plan_title="แผนพัฒนาท้องถิ่น (พ.ศ. 2566 - 2570)",
+        years=years,
+        groups=[
+            AnnexGroup(
+                strategy_number=s,
+                strategy_title=st,
+                tactic_number=f"{s}.1",
+                tactic_title=f"ยกระดับ{st.removeprefix('การ')}",
+                program_name=prog,
+                alignment=ALIGNMENT,
+                projects=projects,
+            )
+            for (s, st, prog), projects in groups.items()
+            if projects
+        ],
+    )

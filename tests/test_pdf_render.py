@@ -49,7 +49,7 @@ def p02_pdf(sample, tmp_path_factory):
 
 
 def cell_words(doc: AnnexDocument) -> list[str]:
-    """Every word (newmm unit) of every text cell, as typed."""
+    """Every word (break unit) of every text cell, as typed."""
     words = []
     for project in doc.projects():
         for field in ("title", "objective", "target", "kpi", "expected_result", "responsible_unit"):

@@ -113,7 +113,7 @@ def test_lines_break_at_word_boundaries_and_fit(text, width):
         assert not line_text.startswith(" ")
 
 
-def test_words_are_found_by_newmm():
+def test_words_come_from_the_dictionary_segmenter():
     assert thai_text.units("ผู้ใหญ่บ้านปั้นน้ำ") == ("ผู้ใหญ่บ้าน", "ปั้น", "น้ำ")
     # ๆ and brackets stay with their neighbours
     assert thai_text.units("ต่างๆ(ถนน)") == ("ต่างๆ", "(ถนน)")
