@@ -20,6 +20,9 @@ def init_commands(app) -> None:
     app.cli.add_command(import_catalogs)
     app.cli.add_command(import_catalog)
     app.cli.add_command(demo)
+    from forum.voting.cli import select_command
+
+    app.cli.add_command(select_command)
     app.cli.add_command(worker_command)
 
 

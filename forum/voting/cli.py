@@ -1,0 +1,53 @@
+"""`flask --app forum select FILE.pb --rule greedy|mes`: run a selection rule on a Pabulib file."""
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command("select")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rule", type=click.Choice(["greedy", "mes"]), required=True, help="Selection rule.")
+@click.option(
+    "--completion",
+    type=click.Choice(["none", "add1", "add1_exhaustive", "greedy", "add1_greedy"]),
+    default="none",
+    show_default=True,
+    help="MES only: how to spend what plain MES leaves over.",
+)
+@click.option(
+    "--ordinal-points",
+    type=click.Choice(["positional", "borda", "pabutools"]),
+    default="positional",
+    show_default=True,
+    help="Support of ordinal ballots for greedy (and greedy completion).",
+)
+@click.option("--no-count-check", is_flag=True, help="Do not check num_projects / num_votes.")
+def select_command(
+    file: Path, rule: str, completion: str, ordinal_points: str, no_count_check: bool
+) -> None:
+    """Print the ids of the projects FILE.pb's budget funds under RULE, as a JSON list.
+
+    Ties are broken by project id as a string, smallest first, as pabutools does.
+    """
+    from forum.selection.pabulib import PabulibError, read_pb
+    from forum.selection.rules import SelectionError, select_from_instance
+
+    try:
+        instance = read_pb(file, check_counts=not no_count_check)
+    except PabulibError as error:
+        where = f"{file}:{error.line}" if error.line is not None else str(file)
+        raise click.ClickException(f"{where}: {error.message}") from None
+    if rule == "greedy" and completion != "none":
+        raise click.UsageError("--completion applies to --rule mes only")
+    try:
+        selected = select_from_instance(
+            instance,
+            rule,
+            None if completion == "none" else completion,
+            ordinal_points=ordinal_points,
+        )
+    except SelectionError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(selected, ensure_ascii=False))
