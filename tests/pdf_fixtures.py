@@ -235,7 +235,7 @@ def tricky_document() -> AnnexDocument:
             expected_result="x" * 400,
             responsible_unit="หน่วยงานที่มีชื่อยาวมากเป็นพิเศษเพื่อทดสอบการตัดบรรทัด",
         ),
-        AnnexProject(title="", budgets={}),
+        AnnexProject(title="", budgets={2567: 10**18}),
     ]
     group = AnnexGroup(
         strategy_number=1,

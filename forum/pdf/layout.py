@@ -38,7 +38,6 @@ class Style:
     pad_top: float = 1.5
     pad_bottom: float = 1.0
     rule: float = 0.5
-    min_number_size: float = 4.0
 
     def line_h(self, size: float) -> float:
         return size * self.leading
@@ -199,7 +198,7 @@ class Table:
         room = self.inner(col, col + 1)
         natural = shaped.width * size / 1000
         if natural > room:
-            size = max(self.style.min_number_size, size * room / natural)
+            size = size * room / natural  # shrink rather than overflow or wrap a figure
         line = Line((shaped,), shaped.width * size / 1000)
         return Cell(col, col + 1, (line,), size, "right", valign, band0, band1, color)
 
