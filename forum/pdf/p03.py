@@ -30,7 +30,7 @@ class P03Renderer(DetailRenderer):
         if key == "target":
             title = clean(project.old("title") if old else project.title)
             target = clean(project.old("target") if old else project.target)
-            if title and target and target != title:
+            if title and target and not target.startswith(title):
                 return f"{title}\n{target}"
             return target or title
         return super().value(project, group, key, old)
