@@ -265,3 +265,21 @@ def test_font_registration_survives_other_registrations():
     pdfmetrics.registerFont(TTFont("Sarabun", str(fontpkg.path("Sarabun", 400))))
     assert isinstance(pdfmetrics.getFont(fonts.REGULAR), fonts.ThaiFont)
     render_annex(sample_document(2))
+
+
+def test_concurrent_renders_do_not_mix(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = [sample_document(8, seed=s) for s in range(4)]
+
+    def one(k):
+        path = tmp_path / f"{k}.pdf"
+        write_annex(docs[k], path)
+        return squash(pdftotext(path))
+
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(one, range(4)))
+    for doc, flat in zip(docs, texts, strict=True):
+        for project in doc.projects():
+            assert squash(project.title) in flat
+        assert extraction_share(doc, flat) == 1.0

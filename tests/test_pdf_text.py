@@ -143,3 +143,10 @@ def test_latin_runs_break_at_spaces_or_punctuation():
 def test_hard_line_breaks_are_kept():
     lines = thai_text.wrap(thai_text.clean("หนึ่ง\nสอง\n\nสี่"), 200, fonts.REGULAR, 9)
     assert _break_points(lines) == ["หนึ่ง", "สอง", "", "สี่"]
+
+
+def test_warm_up_loads_fonts_and_words():
+    from forum.pdf import warm_up
+
+    warm_up()
+    assert thai_text.segmenter().words and thai_text.syllables().words
