@@ -111,6 +111,8 @@ class PageBreak:
 class TableRow:
     row: Row
     header: Header
+    #: line drawn above the column header when the table continues on a new page
+    caption: Para | None = None
 
 
 Item = Para | PageBreak | TableRow
@@ -308,6 +310,9 @@ class Flow:
                 continue
             # a table row
             row, header = it.row, it.header
+            if not pages[-1] and it.caption is not None:
+                pages[-1].append(Placed(it.caption, y))
+                y -= it.caption.height(st)
             head_h = header.row.height if current is not header else 0.0
             if row.height + head_h <= room():
                 pages[-1].append(Placed(row, y, header if head_h else None, table_of(header)))
@@ -327,7 +332,7 @@ class Flow:
                 continue
             pages[-1].append(Placed(first, y, header if head_h else None, table_of(header)))
             new_page()
-            items = items[:i] + [TableRow(rest, header)] + items[i + 1 :]
+            items = items[:i] + [TableRow(rest, header, it.caption)] + items[i + 1 :]
             n = len(items)
         if not pages[-1] and len(pages) > 1:
             pages.pop()

@@ -12,7 +12,18 @@ from .annex import (
 )
 from .base import AnnexRenderer
 from .fonts import BOLD
-from .layout import GRAND_FILL, TOTAL_FILL, Cell, Header, Item, PageBreak, Table, TableRow
+from .layout import (
+    GRAND_FILL,
+    MUTED,
+    TOTAL_FILL,
+    Cell,
+    Header,
+    Item,
+    PageBreak,
+    Table,
+    TableRow,
+    para,
+)
 from .thai_text import clean
 
 NO_WIDTH = 22.0
@@ -184,6 +195,15 @@ class DetailRenderer(AnnexRenderer):
             cells.append(t.number(col[f"y{y}"], self.amount(total), font=BOLD))
         return TableRow(t.row(cells, fill=fill), self.header)
 
+    def continued(self, group: AnnexGroup) -> Item:
+        """The line above the column header on the pages a group continues on."""
+        label = "ประเด็นการพัฒนาที่" if self.doc.layout == "issue" else "ยุทธศาสตร์ที่"
+        parts = [f"{label} {self.digits(str(group.strategy_number))}"]
+        program = program_label(group.program_name)
+        if program:
+            parts.append(program)
+        return para(" ".join(parts) + " (ต่อ)", self.g.width, size=self.style.size, color=MUTED)
+
     def number_for(self, p: AnnexProject, in_group: int, running: int) -> str:
         if p.number is not None:
             return self.digits(str(p.number))
@@ -228,10 +248,15 @@ class P02Renderer(DetailRenderer):
                     items.append(PageBreak())
                 items += self.title_items()
             items += headings
+            caption = self.continued(group)
             for k, p in enumerate(projects, 1):
                 running += 1
-                items.append(self.project_row(self.number_for(p, k, running), p, group))
-            items.append(self.total_row("รวม", projects, TOTAL_FILL))
+                row = self.project_row(self.number_for(p, k, running), p, group)
+                row.caption = caption
+                items.append(row)
+            total = self.total_row("รวม", projects, TOTAL_FILL)
+            total.caption = caption
+            items.append(total)
             shown += projects
             prev = group
         items.append(self.total_row("รวมทั้งสิ้น", shown, GRAND_FILL))
