@@ -283,3 +283,17 @@ def test_concurrent_renders_do_not_mix(tmp_path):
         for project in doc.projects():
             assert squash(project.title) in flat
         assert extraction_share(doc, flat) == 1.0
+
+
+def test_continued_groups_are_named_on_each_page(tmp_path):
+    from tests.pdf_fixtures import bench_document
+
+    path = tmp_path / "big.pdf"
+    write_annex(bench_document(80), path)
+    pages = page_count(path)
+    continued = 0
+    for page in range(1, pages + 1):
+        text = pdftotext(path, page, page)
+        assert "รายละเอียดโครงการพัฒนา" in text or "(ต่อ)" in text, page
+        continued += "(ต่อ)" in text
+    assert continued > 0
