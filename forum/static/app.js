@@ -83,3 +83,13 @@
     window.setTimeout(poll, 1000);
   });
 })();
+
+// A table wider than the phone scrolls sideways; make it reachable by keyboard too.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  document.querySelectorAll("table.compact, .table-scroll").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+    }
+  });
+});
