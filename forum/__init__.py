@@ -65,12 +65,14 @@ def register_blueprints(app: Flask) -> None:
     from forum.api.views import bp as api_bp
     from forum.auth.views import bp as auth_bp
     from forum.catalog.views import bp as catalog_bp
+    from forum.converters import init_converters
     from forum.meetings.views import bp as meetings_bp
     from forum.organizations.views import bp as organizations_bp
     from forum.proposals.views import bp as proposals_bp
     from forum.voting.views import bp as voting_bp
     from forum.workflow.views import bp as workflow_bp
 
+    init_converters(app)  # before any rule is added
     app.register_blueprint(organizations_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(catalog_bp)
