@@ -208,6 +208,17 @@ def test_mes_weights_count_as_identical_voters():
     assert equal_shares({"a": 40, "b": 70}, by_name, 100, weights={"south": 3}) == ["b"]
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_mes_with_large_weights(seed):
+    # A group's share budget * w / W does not change when every weight is scaled, so plain MES
+    # must not either; large weights take the engine's weighted (non-expanded) code path.
+    costs, ballots, budget = random_instance(seed)
+    weights = [1 + i % 3 for i in range(len(ballots))]
+    expected = equal_shares(costs, ballots, budget, weights=weights)
+    big = [w * 100_003 for w in weights]
+    assert equal_shares(costs, ballots, budget, weights=big) == expected
+
+
 def test_ballots_from_approvers_keeps_voters_without_approvals():
     ballots = ballots_from_approvers({"a": ["v1", "v2"], "b": ["v2"]}, voters=["v1", "v2", "v3"])
     assert ballots == {"v1": {"a"}, "v2": {"a", "b"}, "v3": set()}
