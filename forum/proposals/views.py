@@ -11,7 +11,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from forum.auth.forms import EmptyForm
 from forum.auth.models import Role
@@ -21,6 +21,7 @@ from forum.proposals.forms import proposal_form
 from forum.proposals.models import Proposal
 from forum.proposals.services import apply_form, create_proposal
 from forum.proposals.states import Status
+from forum.search import QUERY_MAX, contains_text
 from forum.workflow.models import Decision
 from forum.workflow.services import submit_draft
 
@@ -60,8 +61,8 @@ def filtered(query, args):
         query = query.where(Proposal.strategy_id == strategy)
     if (status := args.get("status")) and status in Status.__members__.values():
         query = query.where(Proposal.status == status)
-    if text := (args.get("q") or "").strip()[:100]:
-        query = query.where(Proposal.title.ilike(f"%{text}%"))
+    if text := (args.get("q") or "").strip()[:QUERY_MAX]:
+        query = query.where(contains_text(Proposal.title, text))
     return query
 
 
@@ -74,10 +75,13 @@ def index(slug: str):
     per_page = current_app.config["PROPOSALS_PER_PAGE"]
     proposals = db.session.scalars(
         query.options(
-            selectinload(Proposal.village),
-            selectinload(Proposal.strategy),
-            selectinload(Proposal.tactic),
+            # Many-to-one links ride along in the main query; the decision record, loaded
+            # eagerly by default, is not shown in the list.
+            joinedload(Proposal.village),
+            joinedload(Proposal.strategy),
+            joinedload(Proposal.tactic),
             selectinload(Proposal.budgets),
+            lazyload(Proposal.decisions),
         )
         .order_by(Proposal.id.desc())
         .limit(per_page)
@@ -168,7 +172,14 @@ def show(proposal_id: int):
     # The decision record links each merge to its target: one query for all of them.
     proposal = get_proposal(
         proposal_id,
-        options=[selectinload(Proposal.decisions).selectinload(Decision.merged_into)],
+        options=[
+            joinedload(Proposal.organization),
+            joinedload(Proposal.village),
+            joinedload(Proposal.strategy),
+            joinedload(Proposal.tactic),
+            joinedload(Proposal.program),
+            selectinload(Proposal.decisions).selectinload(Decision.merged_into),
+        ],
     )
     return render_template(
         "proposals/show.html",
