@@ -1,0 +1,290 @@
+"""Web benchmark at province scale on PostgreSQL: the pages people load most, under
+concurrent load on loopback, side by side with a bare Flask endpoint on the same server.
+
+The script creates its own database, migrates it, generates the synthetic province
+(100 organizations, 50,000 proposals), starts gunicorn (2 workers, deploy/gunicorn.conf.py)
+on a free loopback port, drives it with wrk, prints the figures and drops the database.
+
+Figures per page: throughput (requests/s), p50/p95/p99 latency, and the ratio of the
+throughput to the bare endpoint's, measured in the same run (bare is measured first and last;
+the baseline is their mean). Targets: p95 <= 100 ms; throughput >= 0.5 x bare.
+
+Usage:  .venv/bin/python bench/bench_web.py [--scale province] [--duration 10]
+                                            [--connections 8] [--keep]
+Needs wrk (apt-get install wrk) and a PostgreSQL server (--server, default
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEARCH_WORDS = ["ประปา", "ถนน", "ฝาย", "ผู้สูงอายุ", "ไฟฟ้า", "เยาวชน", "หน้าวัด", "แม่ตีบ"]
+STATUSES = ["submitted", "screened", "endorsed", "announced"]
+P95_TARGET_MS = 100
+THROUGHPUT_TARGET = 0.5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--scale", default="province", choices=["small", "province", "country"])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install wrk")
+
+    name = f"prachakhom_bench_{uuid.uuid4().hex[:8]}"
+    server = create_engine(args.server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(args.server).set(database=name).render_as_string(hide_password=False)
+    try:
+        timings, paths = prepare(url, args.scale)
+        print_timings(timings)
+        print_search_plans(url)
+        with gunicorn(url, args.workers) as base:
+            results = run_pages(base, paths, args)
+        print_results(results, args)
+    finally:
+        if args.keep:
+            print(f"\nkept database {name}")
+        else:
+            with server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+# --- the database ----------------------------------------------------------------------------
+
+def prepare(url: str, scale: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from forum import create_app
+    from forum.extensions import db
+    from forum.organizations.models import Organization, Village
+    from forum.proposals.models import Proposal
+    from forum.synthetic import generate
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    timings = {}
+    with app.app_context():
+        started = time.perf_counter()
+        upgrade()
+        timings["migrate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        counts = generate(scale, seed=1, prefix="bench")
+        db.session.commit()
+        timings[f"generate {scale} ({counts['proposals']:,} proposals)"] = (
+            time.perf_counter() - started
+        )
+        started = time.perf_counter()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        timings["vacuum analyze"] = time.perf_counter() - started
+        slugs = list(db.session.scalars(select(Organization.slug).order_by(Organization.id)))
+        villages = db.session.execute(
+            select(Organization.slug, Village.id).join(Village.organization)
+        ).all()
+        proposal_ids = list(db.session.scalars(select(Proposal.id)))
+        db.engine.dispose()
+    rng = random.Random(7)
+    paths = {
+        "bare endpoint": ["/_bench/bare"],
+        "proposal list": [
+            f"/o/{rng.choice(slugs)}/proposals?page={rng.randint(1, 20)}" for _ in range(500)
+        ],
+        "list, filtered": [
+            f"/o/{slug}/proposals?village={village}&status={rng.choice(STATUSES)}"
+            for slug, village in rng.sample(villages, min(500, len(villages)))
+        ],
+        "list, Thai search": [
+            f"/o/{rng.choice(slugs)}/proposals?q={quote(rng.choice(SEARCH_WORDS))}"
+            for _ in range(500)
+        ],
+        "proposal page": [f"/proposals/{pid}" for pid in rng.sample(proposal_ids, 500)],
+        "organization page": [f"/o/{slug}" for slug in slugs],
+        "catalog API": [f"/api/organizations/{slug}/catalog" for slug in slugs],
+    }
+    return timings, paths
+
+
+def print_timings(timings: dict[str, float]) -> None:
+    print("Preparation")
+    for step, seconds in timings.items():
+        print(f"  {step:<40} {seconds:7.1f} s")
+
+
+def print_search_plans(url: str) -> None:
+    """EXPLAIN ANALYZE of Thai substring searches, and what the server's ctype does to Thai."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        ctype = conn.scalar(
+            text("SELECT datctype FROM pg_database WHERE datname = current_database()")
+        )
+        trigrams = conn.scalar(text("SELECT array_length(show_trgm('ประปา'), 1)"))
+        org_id = conn.scalar(text("SELECT min(organization_id) FROM proposal"))
+        print(f"\nThai search (database ctype {ctype}; "
+              f"show_trgm('ประปา') gives {trigrams} trigrams)")
+        queries = {
+            "one organization, 'ประปา'": (
+                "SELECT count(*) FROM proposal WHERE organization_id = :org"
+                " AND status != 'draft' AND title ILIKE '%ประปา%'"
+            ),
+            "whole province, 'ประปา'": (
+                "SELECT id, title FROM proposal WHERE title ILIKE '%ประปา%'"
+                " ORDER BY id DESC LIMIT 25"
+            ),
+            "whole province, 'ลำห้วยแม่ตีบ'": (
+                "SELECT count(*) FROM proposal WHERE title ILIKE '%ลำห้วยแม่ตีบ%'"
+            ),
+            "whole province, 'ระบบประปาหมู่บ้านลำห้วย'": (
+                "SELECT count(*) FROM proposal WHERE title ILIKE '%ระบบประปาหมู่บ้านลำห้วย%'"
+            ),
+        }
+        for label, sql in queries.items():
+            explain = text("EXPLAIN (ANALYZE, COSTS OFF) " + sql)
+            plan = [row[0] for row in conn.execute(explain, {"org": org_id})]
+            nodes = [line.strip().lstrip("->").strip() for line in plan if "Scan" in line]
+            total = next(line for line in plan if line.startswith("Execution Time"))
+            print(f"  {label:<42} {total.split(':')[1].strip():>10}  {' / '.join(nodes)}")
+    engine.dispose()
+
+
+# --- the server and the load ----------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(url: str, workers: int):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "MIGRATE_ON_START": "0",
+        "ACCESS_LOG": "",
+    }
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (open while the server runs)
+        prefix="bench-gunicorn-", suffix=".log", delete=False
+    )
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "-c", "deploy/gunicorn.conf.py",
+        "--max-requests", "0",  # steady state: no worker recycling during a measurement
+        "bench.web_app:create_app()",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/healthz", process, log.name)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        os.unlink(log.name)
+
+
+def wait_until_up(url: str, process, log_name: str) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit("gunicorn did not start:\n" + Path(log_name).read_text())
+            time.sleep(0.2)
+
+
+def wrk(base: str, paths: list[str], duration: int, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(paths) + "\n")
+    try:
+        output = subprocess.run(
+            [
+                "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+                "-s", str(ROOT / "bench" / "wrk_report.lua"), base,
+            ],
+            env={**os.environ, "BENCH_PATHS": f.name},
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(f.name)
+    result = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def run_pages(base: str, paths: dict[str, list[str]], args) -> dict[str, dict]:
+    # Warm up: every worker imports templates and opens its connections.
+    for page_paths in paths.values():
+        wrk(base, page_paths, 2, args.connections)
+    results = {"bare (first)": wrk(base, paths["bare endpoint"], args.duration, args.connections)}
+    for name, page_paths in paths.items():
+        if name != "bare endpoint":
+            results[name] = wrk(base, page_paths, args.duration, args.connections)
+    results["bare (last)"] = wrk(base, paths["bare endpoint"], args.duration, args.connections)
+    return results
+
+
+def print_results(results: dict[str, dict], args) -> None:
+    bare_rps = (results["bare (first)"]["rps"] + results["bare (last)"]["rps"]) / 2
+    print(
+        f"\nLoad: wrk, {args.connections} connections, {args.duration} s per page, "
+        f"gunicorn {args.workers} sync workers, loopback, {os.cpu_count()} cores shared"
+    )
+    header = f"  {'page':<20} {'req/s':>8} {'x bare':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    print(header + "  errors  targets (p95<=100 ms, >=0.5 x bare)")
+    failures = 0
+    for name, r in results.items():
+        ratio = r["rps"] / bare_rps
+        errors = r["non2xx"] + r["socket_errors"]
+        verdict = ""
+        if not name.startswith("bare"):
+            ok = r["p95"] / 1000 <= P95_TARGET_MS and ratio >= THROUGHPUT_TARGET and not errors
+            failures += not ok
+            verdict = "met" if ok else "MISSED"
+        print(
+            f"  {name:<20} {r['rps']:8.0f} {ratio:7.2f} {r['p50'] / 1000:7.1f}"
+            f" {r['p95'] / 1000:7.1f} {r['p99'] / 1000:7.1f}  {errors:6d}  {verdict}"
+        )
+    print(f"  baseline: bare endpoint, mean of first and last run = {bare_rps:.0f} req/s")
+    print(f"\n{'all targets met' if not failures else f'{failures} page(s) missed a target'}")
+
+
+if __name__ == "__main__":
+    main()
