@@ -6,12 +6,33 @@ ranking, merging and selection are done by forum.selection; this module only gat
 from the database and shapes the outputs for pages and the API.
 """
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from forum import selection
 from forum.extensions import db
 from forum.selection import rules
 from forum.voting.models import BallotRound, Choice, Method, RoundState
+
+TIE_BREAK_RULE = _l(
+    "Higher support first. Equal support: the proposal submitted earlier (smaller number) first."
+)
+BORDA_RULE = _l(
+    "Borda count: with m proposals on the ballot, rank 1 gets m−1 points, rank 2 gets m−2, and so"
+    " on; proposals a member leaves unranked get no points."
+)
+MERGE_RULE = _l(
+    "Each village's list counts with the village's weight w: of its n proposals, the i-th"
+    " (counting from 0) gets w·(n−i)/n points, so every village's first priority is worth the"
+    " same. Proposals are ordered by total points; ties go to the proposal more villages put"
+    " first, then to the better best position, then to the smaller number."
+)
+
+
+def ranked_ids(support: dict[int, object]) -> list[int]:
+    """Proposal ids by support, highest first; ties by the earlier submission (TIE_BREAK_RULE)."""
+    return selection.rank(support, key=lambda pid: (support[pid], 0, pid))
+
 
 # --- the stored result -------------------------------------------------------------------------
 
@@ -88,7 +109,7 @@ def tally(method: Method, items: list[int], ballots: list[dict], hands: dict) ->
         count = len(ballots)
     elif method == Method.RANKING:
         rankings = [sorted(marks, key=marks.get) for marks in ballots]
-        points = selection.borda_tally(rankings, items)
+        points = selection.borda_scores(rankings, items)
         for pid in items:
             first = sum(1 for r in rankings if r and r[0] == pid)
             lines[pid] = {"points": points[pid], "support": points[pid], "first": first}
@@ -105,14 +126,14 @@ def tally(method: Method, items: list[int], ballots: list[dict], hands: dict) ->
         count = len(ballots)
     else:  # pragma: no cover - the method column is check-constrained
         raise ValueError(method)
-    ranking = selection.rank({pid: lines[pid]["support"] for pid in items})
+    ranking = ranked_ids({pid: lines[pid]["support"] for pid in items})
     return {
         "method": str(method),
         "ballots": count,
         "items": items,
         "tallies": {str(pid): lines[pid] for pid in items},
         "ranking": ranking,
-        "tie_break": "selection.rank",
+        "tie_break": "support, then earlier submission",
     }
 
 
@@ -272,7 +293,7 @@ def round_view(ballot_round: BallotRound, *, year=None, budget=None, voters="vil
         ],
         "selection": compare_selections(proposals, ranking, voter_ballots, budget, year),
         "voters": used,
-        "tie_break": selection.TIE_BREAK_RULE,
+        "tie_break": TIE_BREAK_RULE,
     }
 
 
@@ -354,7 +375,7 @@ def priorities_view(organization, *, year=None, budget=None) -> dict:
     from forum.proposals.models import Proposal
 
     lists = village_lists(organization)
-    merged = selection.merge_village_lists([lists[v] for v in sorted(lists)]) if lists else []
+    merged = selection.merge_village_lists({v: lists[v] for v in sorted(lists)}) if lists else []
     proposals = db.session.scalars(select(Proposal).where(Proposal.id.in_(merged))).all()
     by_id = {p.id: p for p in proposals}
     villages = {v.id: v for v in organization.villages}
@@ -365,7 +386,7 @@ def priorities_view(organization, *, year=None, budget=None) -> dict:
             (villages.get(v), [by_id[p] for p in lists[v] if p in by_id]) for v in sorted(lists)
         ],
         "merged": [by_id[pid] for pid in merged if pid in by_id],
-        "merge_rule": selection.MERGE_RULE,
+        "merge_rule": MERGE_RULE,
         "selection": compare_selections(
             proposals, [p for p in merged if p in by_id], village_voters(proposals), budget, year
         )

@@ -9,6 +9,7 @@ from forum.organizations.access import get_organization
 from forum.voting import results as results_module
 from forum.voting.forms import RoundForm, SelectionForm
 from forum.voting.models import METHODS_BY_MEETING, BallotRound, Choice, Method
+from forum.voting.results import BORDA_RULE  # noqa: E402
 from forum.voting.services import (
     VotingError,
     cast_ballot,
@@ -231,6 +232,7 @@ def results(round_id: int):
         organization=organization,
         view=view,
         form=form,
+        borda_rule=BORDA_RULE,
     )
 
 
