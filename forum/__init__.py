@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     load_config(app, test_config)
+    app.json.ensure_ascii = False  # Thai stays readable in the open-data API
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -48,15 +49,17 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from forum import i18n
+    from forum import i18n, security
     from forum.auth.session import init_login
-    from forum.extensions import babel, csrf, db, migrate
+    from forum.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     init_login(app)
+    limiter.init_app(app)
+    security.init_security(app)
     from forum import models  # noqa: F401  (registers every model with the metadata)
 
 
@@ -78,6 +81,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(api_bp)
+    from forum.plans.views import bp as plans_bp
+
+    app.register_blueprint(plans_bp)
     app.register_blueprint(workflow_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(voting_bp)

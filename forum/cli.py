@@ -23,6 +23,8 @@ def init_commands(app) -> None:
     from forum.voting.cli import select_command
 
     app.cli.add_command(select_command)
+    app.cli.add_command(generate)
+    app.cli.add_command(export_plan)
     app.cli.add_command(worker_command)
 
 
@@ -81,3 +83,49 @@ def demo() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, name, slug, role, _village in demo_users():
         click.echo(f"  {username:<18} {role.value:<18} {slug:<16} {name}")
+
+
+@click.command("generate")
+@click.option("--scale", type=click.Choice(["small", "province", "country"]), default="small")
+@click.option("--seed", default=1, help="Random seed (same seed, same data).")
+def generate(scale: str, seed: int) -> None:
+    """Add synthetic organizations, proposals and decisions for benchmarks."""
+    import time
+
+    from forum.synthetic import generate as generate_rows
+
+    started = time.perf_counter()
+    counts = generate_rows(scale, seed=seed)
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    click.echo(", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" in {elapsed:.1f} s")
+
+
+@click.command("export-plan")
+@click.option("--org", "slug", required=True, help="Organization slug.")
+@click.option(
+    "--form", "form", required=True, type=click.Choice(["p01", "p02", "p02-1", "p02-2", "p03"])
+)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--draft", is_flag=True, help="Print the draft plan instead of the announced one.")
+def export_plan(slug: str, form: str, output: Path, draft: bool) -> None:
+    """Write one plan annex as PDF (or XLSX when OUTPUT ends in .xlsx); nothing on failure."""
+    from forum.organizations.access import get_organization
+    from forum.pdf import EmptyAnnexError, write_annex, write_xlsx
+    from forum.plans.annexes import build_annex, plan_statuses
+
+    with current_app.test_request_context():
+        organization = get_organization(slug)
+        period = organization.current_period
+        if period is None:
+            raise click.ClickException(f"{slug} has no plan period")
+        document = build_annex(organization, period, form, plan_statuses(draft))
+        writer = write_xlsx if output.suffix.lower() == ".xlsx" else write_annex
+        try:
+            writer(document, output)
+        except EmptyAnnexError as error:
+            raise click.ClickException(
+                f"{slug} has no {'draft-plan' if draft else 'approved'} projects for {form}: "
+                "nothing written"
+            ) from error
+    click.echo(f"Wrote {output}")
