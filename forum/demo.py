@@ -146,6 +146,75 @@ def ensure_sample_proposals(org: Organization, count: int = 24, seed: int = 2566
         record_submission(proposal, None)
 
 
+def _meeting(org, kind, held_on, place, officer, village=None, count=None):
+    from forum.meetings.models import Meeting, buddhist_year
+
+    meeting = Meeting(
+        organization=org,
+        organization_id=org.id,
+        kind=kind,
+        village_id=village.id if village else None,
+        series=Meeting.series_for(kind, village.id if village else None),
+        number=1,
+        year=buddhist_year(held_on),
+        held_on=held_on,
+        place=place,
+        attendee_count=count,
+        minutes="บันทึกการประชุม (ข้อมูลตัวอย่าง)",
+        created_by=officer,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def ensure_demo_plan(org: Organization) -> None:
+    """Walk Ban On's sample proposals through the real workflow, so the demo has forums,
+    decisions at every stage and an announced plan whose annexes can be printed."""
+    from datetime import date
+
+    from forum.meetings.models import Meeting, MeetingKind
+    from forum.workflow.machine import apply_transition
+
+    if db.session.scalar(select(Meeting.id).where(Meeting.organization_id == org.id).limit(1)):
+        return
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    officer, executive = users["officer-banon"], users["admin-banon"]
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.organization_id == org.id).order_by(Proposal.id)
+    ).all()
+    forums = {
+        v.id: _meeting(org, MeetingKind.VILLAGE_FORUM, date(2022, 3, v.number),
+                       f"ศาลาอเนกประสงค์{v.label}", officer, village=v, count=40 + 7 * v.number)
+        for v in org.villages
+    }  # fmt: skip
+    subdistrict = _meeting(org, MeetingKind.SUBDISTRICT_FORUM, date(2022, 4, 20),
+                           "หอประชุม อบต.บ้านอ้อน", officer, count=180)  # fmt: skip
+    committee = _meeting(org, MeetingKind.DEV_COMMITTEE, date(2022, 5, 12),
+                         "ห้องประชุม อบต.บ้านอ้อน", officer, count=5)  # fmt: skip
+    council = _meeting(org, MeetingKind.COUNCIL, date(2022, 6, 2),
+                       "ห้องประชุมสภา อบต.บ้านอ้อน", officer, count=5)  # fmt: skip
+
+    for i, p in enumerate(proposals):
+        if i % 8 == 7:
+            apply_transition(p, "village_reject", officer, meeting=forums[p.village_id],
+                             reason="ที่ประชุมเห็นว่าซ้ำกับโครงการที่ได้รับงบประมาณแล้ว")  # fmt: skip
+            continue
+        apply_transition(p, "village_rank", officer, meeting=forums[p.village_id])
+        if i % 8 == 6:
+            continue  # waits for screening
+        apply_transition(p, "screen", officer)
+        if i % 8 == 5:
+            apply_transition(p, "defer", officer, meeting=subdistrict,
+                             reason="งบประมาณไม่เพียงพอในรอบนี้ เสนอพิจารณาในปีถัดไป")  # fmt: skip
+            continue
+        apply_transition(p, "endorse", officer, meeting=subdistrict)
+        apply_transition(p, "draft_plan", officer)
+        apply_transition(p, "committee_approve", officer, meeting=committee)
+        apply_transition(p, "council_approve", officer, meeting=council)
+        apply_transition(p, "announce", executive)
+
+
 def load_demo() -> None:
     orgs = organizations_by_slug()
     ensure_villages(orgs)
@@ -155,4 +224,5 @@ def load_demo() -> None:
     for org in orgs.values():
         if org.kind == OrgKind.SAO:
             ensure_sample_proposals(org)
+            ensure_demo_plan(org)
     db.session.flush()
