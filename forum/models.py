@@ -3,9 +3,10 @@
 from forum.audit.models import AccessDenial, LoginEvent
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
-from forum.meetings.models import Attendee, Meeting
 from forum.jobs.models import Job
+from forum.meetings.models import Attendee, Meeting
 from forum.organizations.models import Organization, PlanPeriod, Village
+from forum.plans.models import PlanDocument, PlanVersion, PlanVersionProject
 from forum.proposals.models import Proposal, ProposalBudget
 from forum.voting.models import Ballot, BallotMark, BallotRound, HandCount, RoundItem
 from forum.workflow.models import Decision
@@ -26,7 +27,10 @@ __all__ = [
     "Membership",
     "Mission",
     "Organization",
+    "PlanDocument",
     "PlanPeriod",
+    "PlanVersion",
+    "PlanVersionProject",
     "Program",
     "Proposal",
     "ProposalBudget",

@@ -18,6 +18,7 @@ from forum.plans.annexes import (
     plan_projects,
     plan_statuses,
 )
+from forum.plans.versions import plan_versions
 
 bp = Blueprint("plans", __name__)
 
@@ -65,6 +66,7 @@ def show(slug: str):
         form_labels=FORM_LABELS,
         draft=draft,
         may_print_draft=current_user.is_authenticated and current_user.is_office(organization.id),
+        versions=plan_versions(period),
     )
 
 
@@ -136,3 +138,6 @@ def export_job(job: Job):
         job.organization, period, params["form"], params["fmt"], params["draft"]
     )
     yield job.total, job.total
+
+
+from forum.plans import version_views  # noqa: E402, F401  (its routes live on this blueprint)
