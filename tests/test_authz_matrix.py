@@ -1,0 +1,219 @@
+"""Who may do what: every route of the application × every role, against ONE declared table.
+
+A route that is not in ``MATRIX`` fails ``test_every_route_is_in_the_matrix``: whoever adds a route
+decides, here, who may use it. Answers are classified as
+  ok  — served (2xx, or a redirect other than to the log-in page),
+  bad — let through to the form or service, which refused the input (400, 409, 422),
+  no  — refused: 401, 403, 404 (a hidden object), or a redirect to the log-in page.
+Each cell runs in its own database, so a state-changing request cannot affect another cell.
+"""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from forum import create_app
+from forum.auth.models import Membership, Role, User
+from forum.extensions import db
+from forum.proposals.models import Proposal
+from forum.proposals.states import Status
+from tests.conftest import base_config
+from tests.helpers import org
+
+ROLES = ("anon", "villager", "village1", "village2", "officer", "committee", "council",
+         "other_admin")  # fmt: skip
+USERS = {
+    "village1": "village1-banon",  # village committee of หมู่ที่ 1 (the proposals' village)
+    "village2": "village2-banon",  # village committee of หมู่ที่ 2
+    "officer": "officer-banon",
+    "committee": "committee1-banon",
+    "council": "council1-banon",
+    "other_admin": "admin-khelang",  # administrator of another organization
+}
+
+# endpoint: (method, path template, {role: outcome}); "*" is every role not named.
+# Path templates are filled from the scene: {slug}, {proposal}, {draft}, {meeting}, {round},
+# {strategy}, {tactic}, {code}, {job}.
+OK, BAD, NO = "ok", "bad", "no"
+OFFICE_ONLY = {"officer": OK, "*": NO}
+IMPORTERS = {"officer": OK, "village1": OK, "village2": OK, "*": NO}
+PUBLIC = {"*": OK}
+MATRIX = {
+    "organizations.index": ("GET", "/", PUBLIC),
+    "organizations.show": ("GET", "/o/{slug}", PUBLIC),
+    "organizations.periods": ("GET", "/o/{slug}/periods", OFFICE_ONLY),
+    "auth.login": ("GET", "/login", PUBLIC),
+    "auth.logout": ("POST", "/logout", {"anon": NO, "villager": NO, "*": OK}),
+    "auth.set_language": ("POST", "/language/en", PUBLIC),
+    "auth.change_password": ("GET", "/account/password", {"anon": NO, "villager": NO, "*": OK}),
+    "catalog.show": ("GET", "/o/{slug}/catalog", PUBLIC),
+    "catalog.edit_vision": ("GET", "/o/{slug}/catalog/vision", OFFICE_ONLY),
+    "catalog.edit_strategy": ("GET", "/o/{slug}/catalog/strategies/{strategy}", OFFICE_ONLY),
+    "catalog.edit_tactic": ("GET", "/o/{slug}/catalog/tactics/{tactic}", OFFICE_ONLY),
+    "catalog.new_tactic": (
+        "GET", "/o/{slug}/catalog/strategies/{strategy}/tactics/new", OFFICE_ONLY
+    ),
+    "catalog.import_text": ("GET", "/o/{slug}/catalog/import", OFFICE_ONLY),
+    "proposals.index": ("GET", "/o/{slug}/proposals", PUBLIC),
+    "proposals.new": ("GET", "/o/{slug}/proposals/new", PUBLIC),
+    "proposals.submitted": ("GET", "/submitted/{code}", PUBLIC),
+    "proposals.track": ("GET", "/track?code={code}", PUBLIC),
+    "proposals.show": ("GET", "/proposals/{proposal}", PUBLIC),
+    # a draft of village 1: only its own committee and the office see or change it
+    "proposals.edit": ("GET", "/proposals/{draft}/edit", {"village1": OK, "officer": OK, "*": NO}),
+    "proposals.submit": ("POST", "/proposals/{draft}/submit",
+                         {"village1": OK, "officer": OK, "*": NO}),
+    # withdrawing a submitted proposal: its proposer (tracking code) or its village committee
+    # Anyone holding the tracking code may withdraw, so the form is open to all and asks for
+    # the code; without it the service refuses (422) and nothing changes.
+    "workflow.act": ("POST", "/proposals/{proposal}/act/withdraw",
+                     {"villager": OK, "village1": OK, "*": BAD}),
+    "api.organizations": ("GET", "/api/organizations", PUBLIC),
+    "api.catalog": ("GET", "/api/organizations/{slug}/catalog", PUBLIC),
+    "api.proposals": ("GET", "/api/organizations/{slug}/proposals", PUBLIC),
+    "audit.index": ("GET", "/o/{slug}/audit", {"*": NO}),  # admin-banon only (not a column)
+    "meetings.index": ("GET", "/o/{slug}/meetings", PUBLIC),
+    "meetings.new": ("GET", "/o/{slug}/meetings/new", {"village1": OK, "village2": OK,
+                                                         "officer": OK, "*": NO}),
+    "meetings.show": ("GET", "/meetings/{meeting}", PUBLIC),
+    "meetings.edit": ("GET", "/meetings/{meeting}/edit", OFFICE_ONLY),
+    "meetings.quorum": ("GET", "/o/{slug}/settings/quorum", {"*": NO}),  # admin-banon only
+    "voting.new": ("GET", "/meetings/{meeting}/rounds/new", OFFICE_ONLY),
+    "voting.show": ("GET", "/rounds/{round}", PUBLIC),
+    # a development-committee round: only its members cast ballots
+    "voting.ballot": ("POST", "/rounds/{round}/ballot", {"committee": OK, "*": NO}),
+    # members cast ballots in a committee round; nobody enters hands or a roll call in it
+    "voting.hands": ("POST", "/rounds/{round}/hands", {"*": NO}),
+    "voting.roll_call": ("POST", "/rounds/{round}/roll-call", {"*": NO}),
+    "voting.close": ("POST", "/rounds/{round}/close", {"officer": OK, "*": NO}),
+    "voting.results": ("GET", "/rounds/{round}/results", PUBLIC),
+    "voting.api_results": ("GET", "/api/rounds/{round}/results", {"*": BAD}),  # 409 while open
+    "voting.priorities": ("GET", "/o/{slug}/priorities", PUBLIC),
+    "plans.show": ("GET", "/o/{slug}/plan", PUBLIC),
+    "plans.download": ("GET", "/o/{slug}/plan/p02.pdf", PUBLIC),
+    "plans.freeze": ("POST", "/o/{slug}/plan/versions", OFFICE_ONLY),
+    # public once a version is frozen; the scene has none, so it is a 404 for everyone
+    "plans.version_document": ("GET", "/o/{slug}/plan/versions/1/p02.pdf", {"*": NO}),
+    "exports.export": ("GET", "/o/{slug}/exports/proposals.csv", PUBLIC),
+    # the office, and village committees for their own villages
+    "imports.new": ("GET", "/o/{slug}/imports/new", IMPORTERS),
+    "imports.template": ("GET", "/o/{slug}/imports/template.csv", IMPORTERS),
+    # a job (and import) belonging to the plan officer
+    "imports.preview": ("GET", "/imports/{job}", {"officer": OK, "*": NO}),
+    "imports.save": ("POST", "/imports/{job}/save", {"officer": OK, "*": NO}),
+    "jobs.show": ("GET", "/jobs/{job}", {"officer": OK, "*": NO}),
+    "jobs.status": ("GET", "/jobs/{job}/status.json", {"officer": OK, "*": NO}),
+    "jobs.download": ("GET", "/jobs/{job}/download", {"officer": OK, "*": NO}),
+    "portal.statistics": ("GET", "/o/{slug}/statistics", PUBLIC),
+    "health.healthz": ("GET", "/healthz", PUBLIC),
+    "static": ("GET", "/static/app.css", PUBLIC),
+}
+
+
+def expected(endpoint: str, role: str) -> str:
+    table = MATRIX[endpoint][2]
+    return table.get(role, table.get("*"))
+
+
+def classify(response) -> str:
+    location = response.headers.get("Location", "")
+    if response.status_code in (401, 403, 404) or "/login" in location:
+        return NO
+    if response.status_code in (400, 409, 422):
+        return BAD
+    assert response.status_code < 500, response.status_code
+    return OK
+
+
+def test_every_route_is_in_the_matrix():
+    app = create_app(base_config("sqlite://"))
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - MATRIX.keys()) == [], "routes without an entry in MATRIX"
+    assert sorted(MATRIX.keys() - endpoints) == [], "MATRIX entries for routes that are gone"
+    for endpoint in MATRIX:
+        assert all(expected(endpoint, role) in (OK, BAD, NO) for role in ROLES), endpoint
+
+
+@pytest.fixture
+def scene(app):
+    """What the matrix paths point at, all in Ban On (its villages 1 and 2)."""
+    from forum.imports.views import CHECK as IMPORT_CHECK
+    from forum.jobs.models import Job
+    from forum.meetings.models import Attendee, Meeting, MeetingKind
+    from forum.voting.models import Method
+    from forum.voting.services import open_round
+
+    ban_on, khelang = org("ban-on"), org("khelang-nakhon")
+    village1 = next(v for v in ban_on.villages if v.number == 1)
+    in_village1 = db.session.scalars(
+        select(Proposal).where(Proposal.village_id == village1.id).order_by(Proposal.id)
+    ).all()
+    proposal, draft = in_village1[0], in_village1[1]
+    proposal.status, draft.status = Status.SUBMITTED, Status.DRAFT
+    plan_items = db.session.scalars(
+        select(Proposal).where(Proposal.organization_id == ban_on.id, Proposal.id.notin_(
+            [proposal.id, draft.id])).limit(2)
+    ).all()
+    for p in plan_items:
+        p.status = Status.IN_DRAFT_PLAN
+    other_admin = User(username="admin-khelang", display_name="admin", password_hash="")
+    other_admin.set_password("prachakhom-demo")
+    other_admin.memberships.append(Membership(organization=khelang, role=Role.ADMIN))
+    db.session.add(other_admin)
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    meeting = Meeting(
+        organization=ban_on, kind=MeetingKind.DEV_COMMITTEE,
+        series=Meeting.series_for(MeetingKind.DEV_COMMITTEE, None), number=1,
+        year=date.today().year + 543, held_on=date.today(), place="ห้องประชุม",
+        attendees=[Attendee(name=u.display_name, user=u) for name, u in users.items()
+                   if name.startswith("committee")],
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    ballot_round = open_round(meeting, Method.APPROVAL, "round", [p.id for p in plan_items],
+                              users["officer-banon"])
+    job = Job(kind=IMPORT_CHECK, status="done", organization_id=ban_on.id,
+              user_id=users["officer-banon"].id, result=b"x", result_name="x.csv",
+              result_type="text/csv")
+    db.session.add(job)
+    db.session.commit()
+    strategy = ban_on.strategies[0]
+    return {
+        "slug": "ban-on", "proposal": proposal.id, "draft": draft.id, "meeting": meeting.id,
+        "round": ballot_round.id, "strategy": strategy.id, "tactic": strategy.tactics[0].id,
+        "code": proposal.tracking_code, "job": job.token,
+        "marks": {f"p{p.id}": "for" for p in plan_items},
+    }
+
+
+def request_as(client, auth, scene, endpoint: str, role: str):
+    method, template, _table = MATRIX[endpoint]
+    if role in USERS:
+        auth.login(USERS[role])
+    path = template.format(**scene)
+    if method == "GET":
+        return client.get(path)
+    data = {"reason": "เหตุผล", **scene["marks"]}
+    if role == "villager":
+        data["tracking_code"] = scene["code"]
+    return client.post(path, data=data)
+
+
+CELLS = [(endpoint, role) for endpoint in sorted(MATRIX) for role in ROLES]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), CELLS)
+def test_authorization_matrix(client, auth, scene, endpoint, role):
+    response = request_as(client, auth, scene, endpoint, role)
+    answer = classify(response)
+    response.close()
+    where = response.headers.get("Location", "")
+    assert answer == expected(endpoint, role), (
+        f"{role} at {endpoint}: {answer} ({response.status_code} {where})"
+    )
+
+
+def test_only_the_organization_admin_reads_the_security_log(client, auth, scene):
+    auth.login("admin-banon")
+    assert client.get("/o/ban-on/audit").status_code == 200
