@@ -170,7 +170,9 @@ def _meeting(org, kind, held_on, place, officer, village=None, count=None):
 
 def ensure_demo_plan(org: Organization) -> None:
     """Walk Ban On's sample proposals through the real workflow, so the demo has forums,
-    decisions at every stage and an announced plan whose annexes can be printed."""
+    decisions at every stage and an announced plan whose annexes can be printed. Villages 1
+    and 2 (whose committees have demo logins) keep their proposals at "submitted", ready for
+    their own village forum."""
     from datetime import date
 
     from forum.meetings.models import Meeting, MeetingKind
@@ -187,6 +189,7 @@ def ensure_demo_plan(org: Organization) -> None:
         v.id: _meeting(org, MeetingKind.VILLAGE_FORUM, date(2022, 3, v.number),
                        f"ศาลาอเนกประสงค์{v.label}", officer, village=v, count=40 + 7 * v.number)
         for v in org.villages
+        if v.number > 2
     }  # fmt: skip
     subdistrict = _meeting(org, MeetingKind.SUBDISTRICT_FORUM, date(2022, 4, 20),
                            "หอประชุม อบต.บ้านอ้อน", officer, count=180)  # fmt: skip
@@ -195,16 +198,17 @@ def ensure_demo_plan(org: Organization) -> None:
     council = _meeting(org, MeetingKind.COUNCIL, date(2022, 6, 2),
                        "ห้องประชุมสภา อบต.บ้านอ้อน", officer, count=5)  # fmt: skip
 
-    for i, p in enumerate(proposals):
-        if i % 8 == 7:
+    for i, p in enumerate(p for p in proposals if p.village.number > 2):
+        setback = p.annex != "p03"  # equipment goes through, so ผ.03 has rows
+        if setback and i % 8 == 7:
             apply_transition(p, "village_reject", officer, meeting=forums[p.village_id],
                              reason="ที่ประชุมเห็นว่าซ้ำกับโครงการที่ได้รับงบประมาณแล้ว")  # fmt: skip
             continue
         apply_transition(p, "village_rank", officer, meeting=forums[p.village_id])
-        if i % 8 == 6:
+        if setback and i % 8 == 6:
             continue  # waits for screening
         apply_transition(p, "screen", officer)
-        if i % 8 == 5:
+        if setback and i % 8 == 5:
             apply_transition(p, "defer", officer, meeting=subdistrict,
                              reason="งบประมาณไม่เพียงพอในรอบนี้ เสนอพิจารณาในปีถัดไป")  # fmt: skip
             continue

@@ -12,21 +12,36 @@ from tests.helpers import org
 
 def test_statistics_count_each_stage_per_village(app):
     ban_on = org("ban-on")
-    proposals = db.session.scalars(
-        select(Proposal).where(Proposal.organization_id == ban_on.id).order_by(Proposal.id)
+    _villages, _strategies, before = organization_statistics(ban_on)
+    before_counts, before_in_plan, before_asked = (
+        dict(before.counts), before.budget_in_plan, before.budget_asked
+    )
+    waiting = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.organization_id == ban_on.id, Proposal.status == Status.SUBMITTED)
+        .order_by(Proposal.id)
     ).all()
-    proposals[0].status = Status.ENDORSED
-    proposals[1].status = Status.ANNOUNCED
-    proposals[2].status = Status.WITHDRAWN
+    endorsed, announced, withdrawn = waiting[:3]
+    village_before = next(
+        v.counts["in_plan"] for v in _villages if v.label == announced.village.label
+    )
+    endorsed.status = Status.ENDORSED
+    announced.status = Status.ANNOUNCED
+    withdrawn.status = Status.WITHDRAWN
     db.session.flush()
     villages, strategies, whole = organization_statistics(ban_on)
-    assert whole.counts == {"submitted": 24, "endorsed": 2, "in_plan": 1, "implemented": 0}
-    assert whole.budget_in_plan == proposals[1].total_budget
-    assert whole.budget_asked == sum(p.total_budget for p in proposals) - proposals[2].total_budget
-    assert sum(v.counts["submitted"] for v in villages) == 24
+    assert whole.counts == {
+        "submitted": before_counts["submitted"],  # a withdrawn proposal was still submitted
+        "endorsed": before_counts["endorsed"] + 2,  # endorsed, and announced (beyond it)
+        "in_plan": before_counts["in_plan"] + 1,
+        "implemented": 0,
+    }
+    assert whole.budget_in_plan == before_in_plan + announced.total_budget
+    assert whole.budget_asked == before_asked - withdrawn.total_budget
+    assert sum(v.counts["submitted"] for v in villages) == whole.counts["submitted"]
     assert sum(s.budget_asked for s in strategies) == whole.budget_asked
-    first = next(v for v in villages if v.label == proposals[1].village.label)
-    assert first.counts["in_plan"] == 1
+    village = next(v for v in villages if v.label == announced.village.label)
+    assert village.counts["in_plan"] == village_before + 1
 
 
 def test_bar_chart_scales_to_the_largest_value(app):
