@@ -44,7 +44,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not (app.debug or app.testing):
         raise RuntimeError(
             "SECRET_KEY is the development default. Set SECRET_KEY in the environment or in "
-            "instance/config.py (`flask --app forum init-instance` writes one)."
+            "instance/config.py (`bash .ci/dev serve` writes a random one there)."
         )
 
 

@@ -1,6 +1,5 @@
 """Command-line tasks: `flask --app forum <command>`."""
 
-import secrets
 from pathlib import Path
 
 import click
@@ -16,7 +15,6 @@ def init_commands(app) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    app.cli.add_command(init_instance)
     app.cli.add_command(import_catalogs)
     app.cli.add_command(import_catalog)
     app.cli.add_command(demo)
@@ -26,17 +24,6 @@ def init_commands(app) -> None:
     app.cli.add_command(generate)
     app.cli.add_command(export_plan)
     app.cli.add_command(worker_command)
-
-
-@click.command("init-instance")
-def init_instance() -> None:
-    """Write instance/config.py with a random SECRET_KEY, once."""
-    path = Path(current_app.instance_path) / "config.py"
-    if path.exists():
-        click.echo(f"{path} already exists; left as it is.")
-        return
-    path.write_text(f"SECRET_KEY = {secrets.token_hex(32)!r}\n", encoding="utf-8")
-    click.echo(f"Wrote {path}")
 
 
 @click.command("import-catalogs")

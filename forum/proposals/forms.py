@@ -104,7 +104,9 @@ class ProposalForm(FlaskForm):
         from forum.catalog.models import Program
 
         none = [SelectChoice(0, _l("— choose —"))]
-        self.village_id.choices = none + [SelectChoice(v.id, v.label) for v in organization.villages]
+        self.village_id.choices = none + [
+            SelectChoice(v.id, v.label) for v in organization.villages
+        ]
         self.strategy_id.choices = none + [
             SelectChoice(s.id, s.label) for s in organization.strategies
         ]
