@@ -62,7 +62,7 @@ def _fix_sequences(*models) -> None:
         table = model.__table__.name
         db.session.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
         )
