@@ -75,3 +75,15 @@ def test_session_cookie_is_secure_httponly_by_default(database_url):
 def test_state_changing_requests_need_a_csrf_token(client, app_config):
     response = client.post("/login", data={"username": "officer-banon", "password": "x"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url", ["/o/ban-\x00on", "/o/ban-on/proposals?q=a\x00b", "/track?code=AB\x00CD"]
+)
+def test_nul_characters_are_refused_not_a_server_error(client, url):
+    assert client.get(url).status_code == 400
+
+
+def test_nul_in_a_form_field_is_refused(client):
+    response = client.post("/login", data={"username": "x\x00y", "password": "p"})
+    assert response.status_code == 400
