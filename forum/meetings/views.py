@@ -20,10 +20,7 @@ bp = Blueprint("meetings", __name__)
 
 
 def get_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return db.get_or_404(Meeting, meeting_id)
 
 
 def allowed_kinds_and_villages(organization):

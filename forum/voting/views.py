@@ -25,10 +25,7 @@ bp = Blueprint("voting", __name__)
 
 
 def get_round(round_id: int) -> BallotRound:
-    ballot_round = db.session.get(BallotRound, round_id)
-    if ballot_round is None:
-        abort(404)
-    return ballot_round
+    return db.get_or_404(BallotRound, round_id)
 
 
 def refuse(ballot_round: BallotRound, message: str, status: int = 403):
