@@ -74,6 +74,9 @@ class Proposal(db.Model):
     strategy_id: Mapped[int] = mapped_column(ForeignKey("strategy.id"), index=True)
     tactic_id: Mapped[int] = mapped_column(ForeignKey("tactic.id"))
     program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id"))
+    carried_from_id: Mapped[int | None] = mapped_column(  # carry-over (forum.tracking)
+        ForeignKey("proposal.id"), index=True, unique=True
+    )
     annex: Mapped[str] = mapped_column(String(8), default=Annex.OWN)
     equipment_category: Mapped[str | None] = mapped_column(String(SHORT_MAX))  # หมวด (ผ.03)
     equipment_type: Mapped[str | None] = mapped_column(String(SHORT_MAX))  # ประเภท (ผ.03)
