@@ -83,9 +83,10 @@ MATRIX = {
     "voting.show": ("GET", "/rounds/{round}", PUBLIC),
     # a development-committee round: only its members cast ballots
     "voting.ballot": ("POST", "/rounds/{round}/ballot", {"committee": OK, "*": NO}),
-    # members cast ballots in a committee round; nobody enters hands or a roll call in it
-    "voting.hands": ("POST", "/rounds/{round}/hands", {"*": NO}),
-    "voting.roll_call": ("POST", "/rounds/{round}/roll-call", {"*": NO}),
+    # members cast ballots in a committee round; its secretary (the office) may enter counts,
+    # but hands or a roll call in this round are the wrong input (422), not a denial
+    "voting.hands": ("POST", "/rounds/{round}/hands", {"officer": BAD, "*": NO}),
+    "voting.roll_call": ("POST", "/rounds/{round}/roll-call", {"officer": BAD, "*": NO}),
     "voting.close": ("POST", "/rounds/{round}/close", {"officer": OK, "*": NO}),
     "voting.results": ("GET", "/rounds/{round}/results", PUBLIC),
     "voting.api_results": ("GET", "/api/rounds/{round}/results", {"*": BAD}),  # 409 while open

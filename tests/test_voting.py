@@ -148,7 +148,7 @@ def test_ballot_changeable_until_close_and_never_two(client, auth, committee_rou
     assert result["tallies"][str(a)]["against"] == 1 and result["tallies"][str(a)]["for"] == 0
 
     late = vote(client, auth, "committee2-banon", committee_round, {a: "for", b: "for", c: "for"})
-    assert late.status_code in (403, 409)
+    assert late.status_code == 409  # a conflict with the round's state, not a denial
     assert "ปิด" in late.get_data(as_text=True)
 
 
@@ -272,7 +272,7 @@ def test_quorum_set_by_admin_refuses_decisions_without_it(client, auth, draft_pl
         f"/meetings/{small}/rounds/new",
         data={"method": "approval", "title": "x", "proposals": draft_plan_ids},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "ไม่ครบองค์ประชุม" in response.get_data(as_text=True)
     from tests.test_workflow import act
 
@@ -304,3 +304,73 @@ def test_meeting_numbers_follow_each_series(client, auth):
     )  # fmt: skip
     assert clash.status_code == 200
     assert "2/2567" in clash.get_data(as_text=True)
+
+
+def denials() -> int:
+    from forum.audit.models import AccessDenial
+
+    return db.session.scalar(select(func.count()).select_from(AccessDenial))
+
+
+def test_input_mistakes_and_conflicts_are_not_logged_as_denials(
+    client, auth, committee_round, draft_plan_ids
+):
+    """422 for what was sent wrong, 409 for a round no longer open; only 403 is a denial."""
+    a, b, c = draft_plan_ids
+    before = denials()
+    malformed = vote(client, auth, "committee1-banon", committee_round, {a: "maybe"})
+    assert malformed.status_code == 422
+    assert "ทุกโครงการ" in malformed.get_data(as_text=True)  # the same clear message
+    as_user(auth, "officer-banon")
+    wrong_kind = client.post(f"/rounds/{committee_round}/hands", data={f"p{a}_for": "3"})
+    assert wrong_kind.status_code == 422
+    assert client.post(f"/rounds/{committee_round}/roll-call").status_code == 422
+    close_round(client, committee_round)
+    again = client.post(f"/rounds/{committee_round}/close")
+    assert again.status_code == 409
+    late = vote(client, auth, "committee2-banon", committee_round, dict.fromkeys((a, b, c), "for"))
+    assert late.status_code == 409
+    db.session.remove()
+    assert denials() == before
+
+    refused = vote(client, auth, "council1-banon", committee_round, {a: "for"})
+    assert refused.status_code in (403, 409)  # closed first: the state answers before the seat
+    not_secretary = client.post(f"/rounds/{committee_round}/close")
+    assert not_secretary.status_code == 403
+    db.session.remove()
+    assert denials() > before
+
+
+def test_a_ballot_in_a_show_of_hands_round_is_an_input_mistake(client, auth):
+    village1 = db.session.scalars(
+        select(Proposal.id).where(Proposal.village.has(number=1), Proposal.status == "submitted")
+    ).all()[:1]
+    as_user(auth, "village1-banon")
+    meeting = record_meeting(client, "ban-on", "village_forum", village=1, present=50)
+    round_id = open_round(client, meeting, "hands", village1)
+    response = client.post(f"/rounds/{round_id}/ballot", data={f"p{village1[0]}": "for"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_opening_a_round_on_a_proposal_that_moved_on_is_a_conflict(
+    client, auth, draft_plan_ids
+):
+    """The form offers only eligible proposals; one that moves on before the round is opened
+    (another secretary's decision) is a conflict for the service, not a denial."""
+    from forum.meetings.models import Meeting
+    from forum.voting.services import VotingError
+    from forum.voting.services import open_round as open_round_service
+
+    as_user(auth, "officer-banon")
+    meeting_id = record_meeting(client, "ban-on", "dev_committee", present=5)
+    db.session.get(Proposal, draft_plan_ids[1]).status = "announced"  # moved on meanwhile
+    officer = db.session.scalar(select(User).where(User.username == "officer-banon"))
+    with pytest.raises(VotingError) as refused:
+        open_round_service(
+            db.session.get(Meeting, meeting_id), "approval", "x", draft_plan_ids[:2], officer
+        )
+    assert refused.value.status == 409
+    with pytest.raises(VotingError) as empty:
+        open_round_service(db.session.get(Meeting, meeting_id), "approval", "x", [], officer)
+    assert empty.value.status == 422

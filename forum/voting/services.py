@@ -36,7 +36,10 @@ class VotingError(Exception):
     def __init__(self, message: str, status: int = 403):
         super().__init__(message)
         self.message = message
-        self.status = status  # 403 refused, 409 round closed, 422 ballot content invalid
+        # 403 only for a real permission refusal (the audit log records it as one);
+        # 409 when the round or meeting is not in a state to accept it (closed, no quorum);
+        # 422 when what was sent is wrong (a malformed ballot, the wrong kind of round).
+        self.status = status
 
 
 # Which proposals a round at each kind of meeting can be about.
@@ -70,16 +73,20 @@ def open_round(
 ) -> BallotRound:
     if Method(method) not in METHODS_BY_MEETING[meeting.kind_enum]:
         raise VotingError(
-            _("This voting method is not used at a %(kind)s.", kind=meeting.kind_enum.title)
+            _("This voting method is not used at a %(kind)s.", kind=meeting.kind_enum.title),
+            422,
         )
     if problem := meeting.quorum_problem():
-        raise VotingError(problem)
+        raise VotingError(problem, 422)
     eligible = {p.id for p in eligible_proposals(meeting)}
     chosen = list(dict.fromkeys(proposal_ids))
     if not chosen:
-        raise VotingError(_("Choose at least one proposal to vote on."))
+        raise VotingError(_("Choose at least one proposal to vote on."), 422)
     if not set(chosen) <= eligible:
-        raise VotingError(_("Some of the chosen proposals cannot be voted on at this meeting."))
+        # Usually a proposal that moved on since the form was shown.
+        raise VotingError(
+            _("Some of the chosen proposals cannot be voted on at this meeting."), 409
+        )
     ballot_round = BallotRound(
         meeting=meeting,
         method=method,
@@ -193,7 +200,7 @@ def _write_ballot(round_id: int, voter_id: int, rows: list[dict], entered_by_id=
 def cast_ballot(ballot_round: BallotRound, user, marks: dict[int, object]) -> Ballot:
     """A member casts (or changes) their own ballot while the round is open."""
     if refusal := ballot_round.vote_refusal(user):
-        raise VotingError(refusal)
+        raise VotingError(refusal, _refusal_status(ballot_round, user))
     rows = validate_marks(ballot_round, marks)
     _require_open(ballot_round.id)
     ballot = _write_ballot(ballot_round.id, user.id, rows)
@@ -202,9 +209,22 @@ def cast_ballot(ballot_round: BallotRound, user, marks: dict[int, object]) -> Ba
     return ballot
 
 
+def _refusal_status(ballot_round: BallotRound, user) -> int:
+    """The status of ``vote_refusal``: only "you may not vote here" is a permission refusal."""
+    if not user.is_authenticated:
+        return 403
+    if not ballot_round.method_enum.by_member:
+        return 422
+    if not ballot_round.is_open:
+        return 409
+    return 403
+
+
 def _require_manager(ballot_round: BallotRound, user) -> None:
     if not ballot_round.can_manage(user):
-        raise VotingError(_("Only the secretary of this meeting can enter or close this round."))
+        raise VotingError(
+            _("Only the secretary of this meeting can enter or close this round."), 403
+        )
 
 
 def enter_hands(ballot_round: BallotRound, user, counts: dict[int, dict[str, int]]) -> None:
@@ -212,11 +232,11 @@ def enter_hands(ballot_round: BallotRound, user, counts: dict[int, dict[str, int
     _require_manager(ballot_round, user)
     method = ballot_round.method_enum
     if method not in (Method.HANDS, Method.HANDS_COUNT):
-        raise VotingError(_("This round is not a show of hands."))
+        raise VotingError(_("This round is not a show of hands."), 422)
     choices = [Choice.FOR] if method == Method.HANDS_COUNT else list(Choice)
     ids = [item.proposal_id for item in ballot_round.items]
     if set(counts) - set(ids):
-        raise VotingError(_("The counts name a proposal that is not in this round."))
+        raise VotingError(_("The counts name a proposal that is not in this round."), 422)
     rows = []
     for pid in ids:
         for choice in choices:
@@ -255,10 +275,12 @@ def enter_roll_call(ballot_round: BallotRound, user, votes: dict[int, dict[int, 
     A member left out is recorded as absent (no ballot)."""
     _require_manager(ballot_round, user)
     if ballot_round.method_enum != Method.ROLL_CALL:
-        raise VotingError(_("This round is not a roll call."))
+        raise VotingError(_("This round is not a roll call."), 422)
     members = {m.id for m in council_members(ballot_round.organization_id)}
     if set(votes) - members:
-        raise VotingError(_("Only members of this council can be entered in its roll call."))
+        raise VotingError(
+            _("Only members of this council can be entered in its roll call."), 422
+        )
     checked = {mid: validate_marks(ballot_round, marks) for mid, marks in votes.items() if marks}
     _require_open(ballot_round.id, exclusive=True)
     for member_id, rows in checked.items():
@@ -286,7 +308,9 @@ def close_round(ballot_round: BallotRound, user) -> dict:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
-        raise VotingError(_("This round is closed; ballots can no longer be cast or changed."))
+        raise VotingError(
+            _("This round is closed; ballots can no longer be cast or changed."), 409
+        )
     locked = lock_round(ballot_round.id, exclusive=True)
     db.session.expire(locked, ["ballots", "hand_counts", "items"])
     locked.result = compute_result(locked)

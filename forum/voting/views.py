@@ -28,8 +28,9 @@ def get_round(round_id: int) -> BallotRound:
     return db.get_or_404(BallotRound, round_id)
 
 
-def refuse(ballot_round: BallotRound, message: str, status: int = 403):
-    """A refused vote: say why, on the round page, with the right status code."""
+def refuse(ballot_round: BallotRound, message: str, status: int):
+    """A refused vote: say why, on the round page, with the right status code (403 for a
+    permission refusal only: the audit log records those as denials)."""
     db.session.rollback()
     flash(message, "error")
     return _render_round(get_round(ballot_round.id)), status
@@ -44,6 +45,7 @@ def new(meeting_id: int):
     form = RoundForm(
         methods=METHODS_BY_MEETING[meeting.kind_enum], proposals=eligible_proposals(meeting)
     )
+    status = 200
     if form.validate_on_submit():
         try:
             ballot_round = open_round(
@@ -57,13 +59,15 @@ def new(meeting_id: int):
         except VotingError as error:
             db.session.rollback()
             flash(error.message, "error")
+            status = error.status
         else:
             db.session.commit()
             flash(_("The round is open."), "success")
             return redirect(url_for(".show", round_id=ballot_round.id))
-    return render_template(
+    page = render_template(
         "voting/new.html", form=form, meeting=meeting, organization=meeting.organization
     )
+    return page, status
 
 
 def _render_round(ballot_round: BallotRound):
@@ -132,7 +136,9 @@ def ballot(round_id: int):
         abort(400)
     voter = request.form.get("voter_id", type=int)
     if voter is not None and voter != current_user.id:
-        return refuse(ballot_round, _("You can only cast your own ballot, not another member's."))
+        return refuse(
+            ballot_round, _("You can only cast your own ballot, not another member's."), 403
+        )
     try:
         cast_ballot(ballot_round, current_user, _marks_from(request.form, ballot_round))
     except VotingError as error:
