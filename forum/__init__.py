@@ -96,6 +96,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(jobs_bp)
+    from forum.tracking.views import bp as tracking_bp
+
+    app.register_blueprint(tracking_bp)
     app.register_blueprint(health.bp)
     static_assets.init_app(app)
     audit.init_app(app)

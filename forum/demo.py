@@ -219,6 +219,57 @@ def ensure_demo_plan(org: Organization) -> None:
         apply_transition(p, "announce", executive)
 
 
+DEMO_RESULTS_YEAR = 2567  # the fiscal year whose implementation the demo records
+
+
+def ensure_demo_tracking(org: Organization, year: int = DEMO_RESULTS_YEAR) -> None:
+    """Record what happened to Ban On's plan projects of the demo fiscal year, every stage
+    represented, so the yearly results report (/o/ban-on/results/2567) has figures."""
+    from forum.tracking.models import ImplementationUpdate
+    from forum.tracking.services import record_update, year_projects
+
+    projects = year_projects(org, year)
+    ids = [p.id for p in projects]
+    if not ids or db.session.scalar(
+        select(ImplementationUpdate.id).where(ImplementationUpdate.proposal_id.in_(ids)).limit(1)
+    ):
+        return
+    officer = db.session.scalar(select(User).where(User.username == "officer-banon"))
+    for i, p in enumerate(projects):
+        latest = None
+        for stage, values in _demo_steps(i, p.budget_by_year[year], year - 543):
+            latest = record_update(org, p, year, stage, values, officer, latest and latest.id)
+
+
+DEMO_NOT_IMPLEMENTED = "ไม่ได้ตั้งงบประมาณในข้อบัญญัติปีนี้ เนื่องจากรายได้ไม่เพียงพอ"
+
+
+def _demo_steps(i: int, planned: int, gregorian: int) -> list[tuple[str, dict]]:
+    """The updates of the i-th demo project, by i: completed, not implemented, in progress,
+    contracted, only budgeted. Fiscal year Y (B.E.) runs from 1 October of Y-544."""
+    from datetime import date
+
+    outcome = ("completed", "not_implemented", "in_progress", "contracted", "budgeted")[i % 5]
+    if outcome == "not_implemented":
+        return [("not_implemented", {"reason": DEMO_NOT_IMPLEMENTED})]
+    budgeted = {"budget_amount": planned - planned % 1000 if i % 2 else planned}
+    contract = {
+        **budgeted,
+        "contract_date": date(gregorian - 1, 12, 1 + i % 28),
+        "contract_amount": budgeted["budget_amount"] * 97 // 100,
+    }
+    steps = [("budgeted", budgeted)]
+    if outcome in ("contracted", "completed"):
+        steps.append(("contracted", contract))
+    if outcome == "in_progress":
+        steps.append(("in_progress", {**contract, "percent": 60}))
+    if outcome == "completed":
+        spent = contract["contract_amount"]
+        done = {"completed_date": date(gregorian, 6, 10 + i % 18), "amount_spent": spent}
+        steps.append(("completed", {**contract, **done}))
+    return steps
+
+
 def load_demo() -> None:
     orgs = organizations_by_slug()
     ensure_villages(orgs)
@@ -229,4 +280,5 @@ def load_demo() -> None:
         if org.kind == OrgKind.SAO:
             ensure_sample_proposals(org)
             ensure_demo_plan(org)
+            ensure_demo_tracking(org)
     db.session.flush()
