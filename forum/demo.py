@@ -176,6 +176,7 @@ def ensure_demo_plan(org: Organization) -> None:
     from datetime import date
 
     from forum.meetings.models import Meeting, MeetingKind
+    from forum.plans.versions import announce_plan
     from forum.workflow.machine import apply_transition
 
     if db.session.scalar(select(Meeting.id).where(Meeting.organization_id == org.id).limit(1)):
@@ -216,7 +217,43 @@ def ensure_demo_plan(org: Organization) -> None:
         apply_transition(p, "draft_plan", officer)
         apply_transition(p, "committee_approve", officer, meeting=committee)
         apply_transition(p, "council_approve", officer, meeting=council)
-        apply_transition(p, "announce", executive)
+    announce_plan(org.current_period, executive)  # freezes version 1
+    ensure_demo_amendment(org, officer, executive)
+
+
+def ensure_demo_amendment(org: Organization, officer, executive) -> None:
+    """One approved change (เปลี่ยนแปลง ครั้งที่ 1): a project's budget raised, through the
+    subdistrict forum, the development committee and the council, approved by the executive
+    (plan version 2)."""
+    from datetime import date
+
+    from forum.meetings.models import MeetingKind
+    from forum.plans.amendments import ItemInput, create_amendment, save_item, take_step
+    from forum.plans.annexes import plan_projects
+
+    project = next(p for p in plan_projects(org, org.current_period) if p.annex == "p02")
+    year = org.current_period.first_year
+    amendment = create_amendment(org, "change", officer, "ปรับงบประมาณตามราคากลางใหม่")
+    save_item(
+        amendment,
+        ItemInput(
+            action="change",
+            proposal_id=project.id,
+            reason="ราคาวัสดุก่อสร้างสูงขึ้นตามราคากลางปีปัจจุบัน",
+            budgets={**project.budget_by_year, year: project.budget_by_year.get(year, 0) + 50_000},
+        ),
+        amendment.version,
+    )
+    steps = (
+        ("amendment_forum", MeetingKind.SUBDISTRICT_FORUM, "หอประชุม อบต.บ้านอ้อน", 150),
+        ("amendment_committee", MeetingKind.DEV_COMMITTEE, "ห้องประชุม อบต.บ้านอ้อน", 5),
+        ("amendment_council", MeetingKind.COUNCIL, "ห้องประชุมสภา อบต.บ้านอ้อน", 5),
+    )
+    for day, (action, kind, place, count) in enumerate(steps, 1):
+        meeting = _meeting(org, kind, date(2023, 2, day * 7), place, officer, count=count)
+        take_step(amendment, action, officer, meeting=meeting,
+                  vote={"for": count - 1, "against": 0, "abstain": 1})  # fmt: skip
+    take_step(amendment, "amendment_approve", executive)
 
 
 DEMO_RESULTS_YEAR = 2567  # the fiscal year whose implementation the demo records

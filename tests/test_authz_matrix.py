@@ -94,8 +94,18 @@ MATRIX = {
     "plans.show": ("GET", "/o/{slug}/plan", PUBLIC),
     "plans.download": ("GET", "/o/{slug}/plan/p02.pdf", PUBLIC),
     "plans.freeze": ("POST", "/o/{slug}/plan/versions", OFFICE_ONLY),
-    # public once a version is frozen; the scene has none, so it is a 404 for everyone
-    "plans.version_document": ("GET", "/o/{slug}/plan/versions/1/p02.pdf", {"*": NO}),
+    # the demo plan is announced (version 1) and amended once (version 2, amendment 1, approved)
+    "plans.version_document": ("GET", "/o/{slug}/plan/versions/1/p02.pdf", PUBLIC),
+    "plans.announce": ("POST", "/o/{slug}/plan/announce", {"*": NO}),  # the executive (admin)
+    "plans.new_amendment": ("GET", "/o/{slug}/plan/amendments/new", OFFICE_ONLY),
+    "plans.amendment": ("GET", "/o/{slug}/plan/amendments/1", PUBLIC),
+    "plans.new_item": ("GET", "/o/{slug}/plan/amendments/1/items/new/change", OFFICE_ONLY),
+    "plans.edit_item": ("GET", "/o/{slug}/plan/amendments/1/items/1", OFFICE_ONLY),
+    # an approved amendment's items cannot be taken out: the office is told so (a redirect)
+    "plans.remove_item": ("POST", "/o/{slug}/plan/amendments/1/items/1/delete", OFFICE_ONLY),
+    "plans.amendment_step": (
+        "GET", "/o/{slug}/plan/amendments/1/act/amendment_reject", OFFICE_ONLY
+    ),
     "exports.export": ("GET", "/o/{slug}/exports/proposals.csv", PUBLIC),
     # the office, and village committees for their own villages
     "imports.new": ("GET", "/o/{slug}/imports/new", IMPORTERS),

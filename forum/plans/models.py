@@ -24,7 +24,7 @@ from forum.extensions import db
 from forum.organizations.models import PlanPeriod
 from forum.proposals.models import Proposal
 
-VERSION_KINDS = ("announcement",)
+VERSION_KINDS = ("announcement", "amendment")
 
 
 class PlanVersion(db.Model):

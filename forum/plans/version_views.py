@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from forum.extensions import db
 from forum.organizations.access import get_organization
+from forum.plans.amendments import AMENDMENT_FORMS
 from forum.plans.annexes import FORM_LABELS, FORMS
 from forum.plans.versions import VersionError, freeze_version, get_document, get_version
 from forum.plans.views import _period_or_404, bp
@@ -39,14 +40,16 @@ def freeze(slug: str):
 def version_document(slug: str, number: int, form: str):
     organization = get_organization(slug)
     period = _period_or_404(organization)
-    if form not in FORMS:
+    if form not in FORMS and form not in AMENDMENT_FORMS:
         abort(404)
     version = get_version(period, number)
     document = get_document(version, form) if version is not None else None
     if document is None:
         abort(404)
     response = current_app.response_class(document.pdf, mimetype="application/pdf")
-    label = FORM_LABELS[form].replace("/", "-")
+    label = FORM_LABELS[form.removeprefix("a-")].replace("/", "-")
+    if form in AMENDMENT_FORMS:
+        label = f"amendment-{label}"
     name = f"{organization.slug}-{period.first_year}-{period.last_year}-v{number}-{label}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["X-Content-SHA256"] = document.sha256

@@ -66,9 +66,14 @@ def get_document(version: PlanVersion, form: str) -> PlanDocument | None:
 
 
 def freeze_version(
-    period, user, kind: str = "announcement", note: str | None = None
+    period,
+    user,
+    kind: str = "announcement",
+    note: str | None = None,
+    extra_documents: dict[str, bytes] | None = None,
 ) -> PlanVersion:
-    """Snapshot the period's announced projects and store every non-empty annex PDF.
+    """Snapshot the period's announced projects and store every non-empty annex PDF, plus
+    ``extra_documents`` (an amendment's own annexes, by form).
 
     Returns the new version (flushed; the caller commits). Earlier versions are not touched.
     """
@@ -96,12 +101,14 @@ def freeze_version(
             PlanVersionProject(proposal_id=proposal.id, snapshot=project_snapshot(proposal))
         )
     thai_digits = current_app.config.get("THAI_DIGITS_IN_PDF", False)
+    documents = dict(extra_documents or {})
     for form in FORMS:
         document = build_annex(organization, period, form, PLAN_STATUSES, thai_digits=thai_digits)
         try:
-            data = render_annex(document)
+            documents[form] = render_annex(document)
         except EmptyAnnexError:
             continue
+    for form, data in documents.items():
         version.documents.append(
             PlanDocument(
                 form=form, pdf=data, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
@@ -109,3 +116,31 @@ def freeze_version(
         )
     db.session.flush()
     return version
+
+
+def announce_plan(period, user) -> tuple[int, PlanVersion | None]:
+    """The executive announces the plan: every project ready for it becomes announced through
+    the workflow, and the announced plan is frozen as version 1 when no version exists yet.
+
+    Returns (projects announced, the version frozen or None). Raises WorkflowError.
+    """
+    from forum.proposals.models import Proposal
+    from forum.workflow.machine import WorkflowError, apply_transition, find_transition
+
+    ready = [
+        p
+        for p in db.session.scalars(
+            select(Proposal).where(Proposal.plan_period_id == period.id).order_by(Proposal.id)
+        )
+        if find_transition(p, "announce") is not None
+    ]
+    for proposal in ready:
+        apply_transition(proposal, "announce", user)
+    has_version = db.session.scalar(
+        select(PlanVersion.id).where(PlanVersion.plan_period_id == period.id).limit(1)
+    )
+    if has_version is not None:
+        return len(ready), None
+    if not ready and not plan_projects(period.organization, period, PLAN_STATUSES):
+        raise WorkflowError(_("No project is ready to be announced."))
+    return len(ready), freeze_version(period, user, "announcement")

@@ -4,12 +4,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forum.auth.models import Role
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.jobs.models import Job
 from forum.jobs.runner import handler, start
 from forum.organizations.access import get_organization
 from forum.pdf import EmptyAnnexError, render_annex, render_xlsx
+from forum.plans.amendments import amendments_of
 from forum.plans.annexes import (
     FORM_LABELS,
     FORMS,
@@ -57,6 +59,7 @@ def show(slug: str):
     for p in projects:
         counts[p.annex] += 1
     counts["p01"] = len(projects)
+    may_manage = current_user.is_authenticated and current_user.is_office(organization.id)
     return render_template(
         "plans/show.html",
         organization=organization,
@@ -65,8 +68,12 @@ def show(slug: str):
         counts=counts,
         form_labels=FORM_LABELS,
         draft=draft,
-        may_print_draft=current_user.is_authenticated and current_user.is_office(organization.id),
+        may_print_draft=may_manage,
         versions=plan_versions(period),
+        amendments=amendments_of(period, include_drafts=may_manage),
+        may_amend=may_manage,
+        may_announce=current_user.is_authenticated
+        and current_user.has_role(organization.id, Role.ADMIN),
     )
 
 
@@ -140,4 +147,5 @@ def export_job(job: Job):
     yield job.total, job.total
 
 
-from forum.plans import version_views  # noqa: E402, F401  (its routes live on this blueprint)
+# Their routes live on this blueprint.
+from forum.plans import amendment_views, version_views  # noqa: E402, F401

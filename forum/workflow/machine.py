@@ -6,9 +6,14 @@ forum endorses, defers or rejects; plan staff put endorsed projects into the dra
 development committee approves or returns it; an อบต. council approves or returns it (other kinds
 of organization skip that step, ข้อ 17(4)); the executive announces the plan.
 
-``apply_transition`` is the only way a proposal changes state after submission. It checks the move,
-the actor's role, the meeting (kind, organization, village, quorum) and the reason, sets the new
-status and writes an append-only ``Decision``. It flushes; the request commits.
+Plan amendments (regulation ข้อ 21, 22, 22/1) move through the same table: rows with subject
+"amendment". เพิ่มเติม and เปลี่ยนแปลง are drafted by plan staff, considered by the subdistrict
+forum and the development committee, for an อบต. by the council, then approved by the executive;
+แก้ไข is the executive's alone.
+
+``apply_transition`` is the only way a proposal or an amendment changes state after submission. It
+checks the move, the actor's role, the meeting (kind, organization, village, quorum) and the reason,
+sets the new status and writes an append-only ``Decision``. It flushes; the request commits.
 """
 
 from collections.abc import Callable
@@ -20,8 +25,9 @@ from flask_babel import lazy_gettext as _l
 from forum.auth.models import Role
 from forum.extensions import db
 from forum.meetings.models import MeetingKind
+from forum.plans.amendment_models import AmendmentKind, AmendmentStatus
 from forum.proposals.states import Status
-from forum.workflow.services import record
+from forum.workflow.services import is_amendment, record
 
 # Pseudo-roles next to forum.auth.models.Role.
 PROPOSER = "proposer"  # whoever holds the proposal's tracking code
@@ -54,9 +60,19 @@ class Transition:
     applies_to: Callable = _always
     label: object = None  # lazy translated button text
     danger: bool = False  # a negative outcome (styled as such, asks for a reason)
+    subject: str = "proposal"  # or "amendment"
+    amendment_kinds: frozenset[str] | None = None  # the kinds of amendment the row serves
 
     def allows_from(self, status) -> bool:
-        return Status(status) in self.sources
+        states = AmendmentStatus if self.subject == "amendment" else Status
+        return states(status) in self.sources
+
+    def serves(self, subject) -> bool:
+        """Whether this row is for ``subject`` (a proposal or an amendment) in its organization."""
+        kind = getattr(subject, "workflow_subject", "proposal")
+        if kind != self.subject or not self.applies_to(subject.organization):
+            return False
+        return self.amendment_kinds is None or subject.kind in self.amendment_kinds
 
 
 S = Status
@@ -147,6 +163,54 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )  # fmt: skip
 
+A = AmendmentStatus
+# เพิ่มเติม and เปลี่ยนแปลง: ข้อ 22 and 22/1; แก้ไข: ข้อ 21.
+BY_MEETINGS = frozenset({AmendmentKind.ADDITION, AmendmentKind.CHANGE})
+BY_EXECUTIVE = frozenset({AmendmentKind.CORRECTION})
+PENDING = frozenset({A.DRAFT, A.FORUM_CONSIDERED, A.COMMITTEE_APPROVED, A.COUNCIL_APPROVED})
+
+
+def _amendment(action, sources, target, roles, meeting_kind=None, **kw) -> Transition:
+    return Transition(action, frozenset(sources), target, roles, meeting_kind,
+                      subject="amendment", **kw)  # fmt: skip
+
+
+AMENDMENT_TRANSITIONS: tuple[Transition, ...] = (
+    _amendment(
+        "amendment_forum", {A.DRAFT}, A.FORUM_CONSIDERED, OFFICE, MeetingKind.SUBDISTRICT_FORUM,
+        amendment_kinds=BY_MEETINGS, label=_l("Considered by the subdistrict forum"),
+    ),
+    _amendment(
+        "amendment_committee", {A.FORUM_CONSIDERED}, A.COMMITTEE_APPROVED, OFFICE,
+        MeetingKind.DEV_COMMITTEE, amendment_kinds=BY_MEETINGS,
+        label=_l("Approved by the development committee"),
+    ),
+    _amendment(
+        "amendment_council", {A.COMMITTEE_APPROVED}, A.COUNCIL_APPROVED, OFFICE,
+        MeetingKind.COUNCIL, amendment_kinds=BY_MEETINGS, applies_to=_with_council,
+        label=_l("Approved by the council"),
+    ),
+    _amendment(
+        "amendment_approve", {A.COUNCIL_APPROVED}, A.APPROVED, frozenset({Role.ADMIN}),
+        amendment_kinds=BY_MEETINGS, applies_to=_with_council,
+        label=_l("Approve and announce the amendment (executive)"),
+    ),
+    _amendment(
+        "amendment_approve", {A.COMMITTEE_APPROVED}, A.APPROVED, frozenset({Role.ADMIN}),
+        amendment_kinds=BY_MEETINGS, applies_to=_without_council,
+        label=_l("Approve and announce the amendment (executive)"),
+    ),
+    _amendment(
+        "amendment_approve", {A.DRAFT}, A.APPROVED, frozenset({Role.ADMIN}),
+        amendment_kinds=BY_EXECUTIVE, label=_l("Approve and announce the amendment (executive)"),
+    ),
+    _amendment(
+        "amendment_reject", PENDING, A.REJECTED, OFFICE, reason_required=True,
+        label=_l("Not approved (ends the amendment)"), danger=True,
+    ),
+)  # fmt: skip
+
+TRANSITIONS = TRANSITIONS + AMENDMENT_TRANSITIONS
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
 
@@ -161,17 +225,17 @@ class WorkflowError(Exception):
 def find_transition(proposal, action: str) -> Transition | None:
     """The row of the table for this action from the proposal's state in its organization."""
     for t in TRANSITIONS:
-        if (
-            t.action == action
-            and t.allows_from(proposal.status)
-            and t.applies_to(proposal.organization)
-        ):
+        if t.action == action and t.serves(proposal) and t.allows_from(proposal.status):
             return t
     return None
 
 
 def actor_roles(proposal, user, tracking_code: str | None = None) -> set[str]:
     roles: set[str] = set()
+    if is_amendment(proposal):
+        if user is not None and user.is_authenticated:
+            roles |= {r.value for r in user.roles_in(proposal.organization_id)}
+        return roles
     if tracking_code and tracking_code.strip().upper() == proposal.tracking_code:
         roles.add(PROPOSER)
     if user is not None and user.is_authenticated:
@@ -190,8 +254,8 @@ def available_transitions(proposal, user, tracking_code=None) -> list[Transition
     return [
         t
         for t in TRANSITIONS
-        if t.allows_from(proposal.status)
-        and t.applies_to(proposal.organization)
+        if t.serves(proposal)
+        and t.allows_from(proposal.status)
         and may_take(t, proposal, user, tracking_code)
     ]
 
@@ -235,15 +299,20 @@ def apply_transition(
     """Check and make one move of the workflow; return the Decision written for it."""
     transition = find_transition(proposal, action)
     if transition is None:
+        message = (
+            _("“%(action)s” is not possible while the amendment is “%(status)s”.")
+            if is_amendment(proposal)
+            else _("“%(action)s” is not possible while the proposal is “%(status)s”.")
+        )
         raise WorkflowError(
-            _(
-                "“%(action)s” is not possible while the proposal is “%(status)s”.",
-                action=action_title(action),
-                status=proposal.status_enum.title,
-            )
+            message % {"action": action_title(action), "status": proposal.status_enum.title}
         )
     if not may_take(transition, proposal, user, tracking_code):
-        raise WorkflowError(_("You may not take this decision on this proposal."))
+        raise WorkflowError(
+            _("You may not take this decision on this amendment.")
+            if is_amendment(proposal)
+            else _("You may not take this decision on this proposal.")
+        )
     check_meeting(transition, proposal, meeting)
     reason = (reason or "").strip() or None
     if transition.reason_required and not reason:

@@ -1,8 +1,9 @@
-"""The append-only decision record: every change of a proposal's state, with who, when and why."""
+"""The append-only decision record: every change of a proposal's or an amendment's state, with
+who, when and why. Exactly one subject is set: a proposal or a plan amendment."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import User, utcnow
@@ -12,9 +13,15 @@ from forum.proposals.models import Proposal
 
 class Decision(db.Model):
     __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint("(proposal_id IS NULL) <> (amendment_id IS NULL)", name="one_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), index=True)
+    # For a proposal's decision made by applying an approved amendment: that amendment.
+    via_amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
@@ -30,10 +37,16 @@ class Decision(db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("ballot_round.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
 
-    proposal: Mapped[Proposal] = relationship(
+    proposal: Mapped[Proposal | None] = relationship(
         foreign_keys=[proposal_id],
         backref=db.backref("decisions", order_by="Decision.id", lazy="selectin"),
     )
+    amendment = relationship(
+        "Amendment",
+        foreign_keys=[amendment_id],
+        backref=db.backref("decisions", order_by="Decision.id", lazy="selectin"),
+    )
+    via_amendment = relationship("Amendment", foreign_keys=[via_amendment_id])
     actor: Mapped[User | None] = relationship()
     meeting = relationship("Meeting", lazy="joined")
     ballot_round = relationship("BallotRound")

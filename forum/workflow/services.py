@@ -14,8 +14,10 @@ def actor_label(user) -> str:
 
 
 def record(proposal, action: str, from_status, to_status, user=None, reason=None, vote=None):
+    """Write one Decision about ``proposal``, which may also be a plan amendment (its subject)."""
+    subject = {"amendment" if is_amendment(proposal) else "proposal": proposal}
     decision = Decision(
-        proposal=proposal,
+        **subject,
         action=action,
         from_status=from_status,
         to_status=to_status,
@@ -26,6 +28,10 @@ def record(proposal, action: str, from_status, to_status, user=None, reason=None
     )
     db.session.add(decision)
     return decision
+
+
+def is_amendment(subject) -> bool:
+    return getattr(subject, "workflow_subject", "proposal") == "amendment"
 
 
 def record_submission(proposal, user) -> Decision:

@@ -1,0 +1,429 @@
+"""Plan amendments: drafting items, the approval steps, and what approval does to the plan.
+
+Views call these functions; they flush, the request commits. Every refusal is an
+:class:`AmendmentError` whose message is meant for the user.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from forum.auth.models import utcnow
+from forum.catalog.models import Program, Strategy, Tactic
+from forum.extensions import db
+from forum.pdf import AnnexDocument, AnnexGroup, EmptyAnnexError, render_annex
+from forum.plans.amendment_models import (
+    Amendment,
+    AmendmentItem,
+    AmendmentKind,
+    AmendmentStatus,
+)
+from forum.plans.annexes import NO_PROGRAM, alignment, annex_project
+from forum.plans.models import PlanVersion
+from forum.plans.versions import freeze_version, project_snapshot
+from forum.proposals.models import Proposal
+from forum.proposals.states import Annex, Status
+from forum.workflow.machine import WorkflowError, apply_transition, find_transition
+from forum.workflow.services import record
+
+# Text fields an item may set, as named on Proposal and in a version's snapshot.
+TEXT_FIELDS = (
+    "title",
+    "objective",
+    "target",
+    "kpi",
+    "expected_result",
+    "responsible_unit",
+    "equipment_category",
+    "equipment_type",
+)
+# Proposal fields named differently in the annex engine (forum.pdf.AnnexProject).
+ANNEX_NAMES = {"equipment_category": "category", "equipment_type": "item_type"}
+# Proposals not (or no longer) in the plan that an addition may carry in, keeping their history.
+CARRYABLE = (
+    Status.SUBMITTED,
+    Status.VILLAGE_RANKED,
+    Status.SCREENED,
+    Status.ENDORSED,
+    Status.DEFERRED,
+    Status.IN_DRAFT_PLAN,
+    Status.COMMITTEE_APPROVED,
+    Status.COUNCIL_APPROVED,
+)
+AMENDMENT_FORMS = {f"a-{annex.value}": annex.value for annex in Annex}
+
+
+class AmendmentError(ValueError):
+    """A refused amendment or item; the message is translated and meant for the user."""
+
+
+class StaleAmendmentError(AmendmentError):
+    """Someone else saved the amendment since this user opened it."""
+
+
+@dataclass
+class ItemInput:
+    """What an officer entered for one item (fields left empty are None)."""
+
+    action: str
+    reason: str | None
+    proposal_id: int | None = None
+    values: dict | None = None  # TEXT_FIELDS and strategy_id/tactic_id/program_id/annex
+    budgets: dict[int, int] | None = None  # only the years entered
+
+
+def buddhist_year() -> int:
+    return utcnow().year + 543
+
+
+def current_version(period) -> PlanVersion | None:
+    return db.session.scalar(
+        select(PlanVersion)
+        .where(PlanVersion.plan_period_id == period.id)
+        .order_by(PlanVersion.number.desc())
+        .limit(1)
+    )
+
+
+def amendments_of(period, user=None, include_drafts=False) -> list[Amendment]:
+    query = select(Amendment).where(Amendment.plan_period_id == period.id)
+    if not include_drafts:
+        query = query.where(Amendment.status == AmendmentStatus.APPROVED)
+    return db.session.scalars(query.order_by(Amendment.id.desc())).all()
+
+
+def create_amendment(organization, kind: str, user, note: str | None = None) -> Amendment:
+    """A new draft amendment against the plan's current version, numbered ครั้งที่ N/YYYY."""
+    if kind not in {k.value for k in AmendmentKind}:
+        raise AmendmentError(_("Choose the kind of amendment."))
+    period = organization.current_period
+    base = current_version(period) if period is not None else None
+    if base is None:
+        raise AmendmentError(
+            _("Only an announced plan can be amended: announce the plan first (version 1).")
+        )
+    year = buddhist_year()
+    last = db.session.scalar(
+        select(func.max(Amendment.number)).where(
+            Amendment.organization_id == organization.id,
+            Amendment.kind == kind,
+            Amendment.year == year,
+        )
+    )
+    amendment = Amendment(
+        organization_id=organization.id,
+        plan_period_id=period.id,
+        kind=kind,
+        number=(last or 0) + 1,
+        year=year,
+        note=note or None,
+        base_version_id=base.id,
+        created_by_id=user.id,
+    )
+    db.session.add(amendment)
+    db.session.flush()
+    return amendment
+
+
+def check_current(amendment: Amendment) -> None:
+    current = current_version(amendment.plan_period)
+    if current is None or current.id != amendment.base_version_id:
+        raise AmendmentError(
+            _(
+                "This amendment was drafted against version %(base)d of the plan, but version "
+                "%(current)d is current now (another amendment was approved since). Draft a new "
+                "amendment against the current plan.",
+                base=amendment.base_version.number,
+                current=current.number if current else 0,
+            )
+        )
+
+
+def check_editable(amendment: Amendment, opened_version: int | None) -> None:
+    if not amendment.is_draft:
+        raise AmendmentError(_("Only a draft amendment can be edited."))
+    if opened_version is not None and opened_version != amendment.version:
+        raise StaleAmendmentError(
+            _(
+                "Someone else changed this amendment since you opened it. Your input is kept "
+                "below: check the amendment as it is now, then save again."
+            )
+        )
+    check_current(amendment)
+
+
+def base_snapshots(amendment: Amendment) -> dict[int, dict]:
+    return {p.proposal_id: p.snapshot for p in amendment.base_version.projects}
+
+
+def _own_proposal(amendment: Amendment, proposal_id: int | None) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id else None
+    if proposal is None:
+        raise AmendmentError(_("Choose the project."))
+    if proposal.organization_id != amendment.organization_id:
+        raise AmendmentError(
+            _("That project belongs to another organization: an amendment changes only its own.")
+        )
+    return proposal
+
+
+def _check_catalog(amendment: Amendment, values: dict) -> None:
+    strategy = db.session.get(Strategy, values.get("strategy_id") or 0)
+    if strategy is None or strategy.organization_id != amendment.organization_id:
+        raise AmendmentError(_("Choose a strategy of this organization."))
+    tactic = db.session.get(Tactic, values.get("tactic_id") or 0)
+    if tactic is None or tactic.strategy_id != strategy.id:
+        raise AmendmentError(_("This tactic does not belong to the chosen strategy."))
+    if values.get("program_id") and db.session.get(Program, values["program_id"]) is None:
+        raise AmendmentError(_("Choose a program from the list."))
+    if values.get("annex") not in {a.value for a in Annex}:
+        raise AmendmentError(_("Choose the plan annex."))
+
+
+def _budgets_json(budgets: dict[int, int]) -> dict[str, int]:
+    return {str(year): amount for year, amount in sorted(budgets.items())}
+
+
+def _item_values(amendment: Amendment, data: ItemInput, snapshots) -> tuple:
+    """(proposal_id, new_values, old_values) of a valid item, or AmendmentError."""
+    values = {k: v for k, v in (data.values or {}).items() if v not in (None, "")}
+    years = set(amendment.plan_period.years)
+    if data.budgets and set(data.budgets) - years:
+        raise AmendmentError(_("Budgets can only be given for the years of the plan."))
+    if data.action == "add":
+        if data.proposal_id:
+            proposal = _own_proposal(amendment, data.proposal_id)
+            if proposal.id in snapshots or proposal.status not in CARRYABLE:
+                raise AmendmentError(
+                    _("Only a proposal that is not in the plan yet can be carried in.")
+                )
+            new = {k: values[k] for k in TEXT_FIELDS if k in values}
+            if data.budgets:
+                new["budgets"] = _budgets_json(data.budgets)
+            return proposal.id, new, None
+        if not values.get("title"):
+            raise AmendmentError(_("Enter the project title."))
+        _check_catalog(amendment, values)
+        new = {k: values.get(k) for k in TEXT_FIELDS}
+        new |= {k: values.get(k) for k in ("strategy_id", "tactic_id", "program_id", "annex")}
+        new["budgets"] = _budgets_json(data.budgets or {})
+        return None, new, None
+    proposal = _own_proposal(amendment, data.proposal_id)
+    old = snapshots.get(proposal.id)
+    if old is None:
+        raise AmendmentError(
+            _(
+                "That project is not in version %(number)d of the plan.",
+                number=amendment.base_version.number,
+            )
+        )
+    if data.action == "remove":
+        return proposal.id, {}, {k: old.get(k) for k in (*TEXT_FIELDS, "budgets")}
+    # A field not given (None) stays; an emptied one ("") is cleared, except the title.
+    given = {
+        k: v or None for k, v in (data.values or {}).items() if k in TEXT_FIELDS and v is not None
+    }
+    if "title" in given and not given["title"]:
+        raise AmendmentError(_("Enter the project title."))
+    new = {k: v for k, v in given.items() if v != (old.get(k) or None)}
+    if data.budgets is not None:
+        budgets = _budgets_json({y: a for y, a in data.budgets.items() if a})
+        if budgets != {y: a for y, a in old["budgets"].items() if a}:
+            new["budgets"] = budgets
+    if not new:
+        raise AmendmentError(_("Nothing differs from the plan: change at least one field."))
+    if amendment.kind == AmendmentKind.CORRECTION and "budgets" in new:
+        raise AmendmentError(
+            _("A correction cannot change budgets: draft a change (เปลี่ยนแปลง) instead.")
+        )
+    return proposal.id, new, {k: old.get(k) for k in new}
+
+
+def save_item(
+    amendment: Amendment, data: ItemInput, opened_version: int | None, item=None
+) -> AmendmentItem:
+    """Add an item to a draft amendment, or replace one; refuse a missing reason."""
+    check_editable(amendment, opened_version)
+    reason = (data.reason or "").strip()
+    if not reason:
+        raise AmendmentError(
+            _("Give the reason (เหตุผลความจำเป็น): every item of an amendment needs one.")
+        )
+    if data.action not in amendment.kind_enum.item_actions:
+        raise AmendmentError(_("An amendment of this kind cannot hold this item."))
+    proposal_id, new, old = _item_values(amendment, data, base_snapshots(amendment))
+    others = [i for i in amendment.items if i is not item]
+    if proposal_id and any(i.proposal_id == proposal_id for i in others):
+        raise AmendmentError(_("This amendment already has an item for that project."))
+    if item is None:
+        item = AmendmentItem(action=data.action)
+        amendment.items.append(item)
+    item.proposal_id, item.reason, item.new_values, item.old_values = proposal_id, reason, new, old
+    amendment.updated_at = utcnow()  # bumps the amendment's version: the optimistic lock
+    db.session.flush()
+    return item
+
+
+def delete_item(amendment: Amendment, item: AmendmentItem, opened_version: int | None) -> None:
+    check_editable(amendment, opened_version)
+    amendment.items.remove(item)
+    amendment.updated_at = utcnow()
+    db.session.flush()
+
+
+def take_step(amendment: Amendment, action: str, user, *, meeting=None, reason=None, vote=None):
+    """One approval step through the workflow machine; the executive's approval applies the
+    items and freezes the next plan version. Returns the Decision."""
+    transition = find_transition(amendment, action)
+    if transition is not None and transition.target != AmendmentStatus.REJECTED:
+        check_current(amendment)
+        if not amendment.items:
+            raise AmendmentError(_("The amendment has no items yet."))
+    try:
+        decision = apply_transition(
+            amendment, action, user, meeting=meeting, reason=reason, vote=vote
+        )
+    except WorkflowError as error:
+        raise AmendmentError(error.message) from error
+    if amendment.status == AmendmentStatus.APPROVED:
+        apply_items(amendment, user)
+        version = freeze_version(
+            amendment.plan_period,
+            user,
+            "amendment",
+            note=amendment.label,
+            extra_documents=amendment_documents(amendment),
+        )
+        amendment.result_version_id = version.id
+        db.session.flush()
+    return decision
+
+
+def _set_fields(proposal: Proposal, values: dict) -> None:
+    for key, value in values.items():
+        if key == "budgets":
+            proposal.set_budgets({int(y): a for y, a in value.items() if a})
+        elif key in ("title", "annex"):
+            setattr(proposal, key, value)
+        elif key in TEXT_FIELDS or key in ("strategy_id", "tactic_id", "program_id"):
+            setattr(proposal, key, value or None)
+
+
+def apply_items(amendment: Amendment, user) -> None:
+    """Make the amendment's items true of the projects; each gets a Decision naming it."""
+    for item in amendment.items:
+        proposal = item.proposal
+        if item.action == "add" and proposal is None:
+            proposal = Proposal(
+                organization_id=amendment.organization_id,
+                plan_period_id=amendment.plan_period_id,
+                created_by_id=user.id,
+                status=Status.ANNOUNCED,
+            )
+            _set_fields(proposal, item.new_values)
+            db.session.add(proposal)
+            db.session.flush()
+            item.proposal = proposal
+            from_status, to_status = None, Status.ANNOUNCED
+        elif item.action == "add":
+            from_status, to_status = proposal.status, Status.ANNOUNCED
+            proposal.plan_period_id = amendment.plan_period_id
+            _set_fields(proposal, item.new_values)
+        elif item.action == "change":
+            from_status = to_status = proposal.status
+            _set_fields(proposal, item.new_values)
+        else:
+            # Out of the plan, back among the deferred: it can be carried in again later.
+            from_status, to_status = proposal.status, Status.DEFERRED
+        proposal.status = to_status
+        decision = record(
+            proposal, f"amendment_{item.action}", from_status, to_status, user, reason=item.reason
+        )
+        decision.via_amendment = amendment
+    db.session.flush()
+
+
+def _old_value(key: str, value, years):
+    if key == "budgets":
+        return {int(y): a for y, a in value.items() if int(y) in years}
+    return value or ""
+
+
+def _annex_groups(amendment: Amendment, annex: str, years) -> list[AnnexGroup]:
+    """The items of one annex kind, grouped like the plan; numbering runs per amendment."""
+    groups: dict[tuple, AnnexGroup] = {}
+    for item in amendment.items:
+        proposal = item.proposal
+        if proposal is None or proposal.annex != annex:
+            continue
+        project = annex_project(proposal, years)
+        project.reason = item.reason
+        if item.action == "change":
+            project.old_values = {
+                ANNEX_NAMES.get(k, k): _old_value(k, v, years) for k, v in item.old_values.items()
+            }
+        elif item.action == "remove":
+            project.title = f"ยกเลิกโครงการ {project.title}"
+        program = proposal.program.name_th if proposal.program else NO_PROGRAM
+        key = (proposal.strategy.number, proposal.tactic.position, program)
+        if key not in groups:
+            groups[key] = AnnexGroup(
+                strategy_number=proposal.strategy.number,
+                strategy_title=proposal.strategy.title,
+                tactic_number=proposal.tactic.number,
+                tactic_title=proposal.tactic.title,
+                program_name=program,
+                alignment=alignment(proposal.strategy),
+            )
+        groups[key].projects.append(project)
+    return [groups[key] for key in sorted(groups)]
+
+
+def amendment_annex(amendment: Amendment, form: str) -> AnnexDocument:
+    """The amendment's own annex (เหตุผลความจำเป็น column, old above new for a change)."""
+    period, organization = amendment.plan_period, amendment.organization
+    annex = AMENDMENT_FORMS[form]
+    return AnnexDocument(
+        form=annex,
+        org_name=organization.name_th,
+        district=organization.district or "",
+        province=organization.province,
+        plan_title=period.title,
+        years=period.years,
+        layout=period.layout,
+        amendment=amendment.label,
+        numbering="running",
+        thai_digits=current_app.config.get("THAI_DIGITS_IN_PDF", False),
+        groups=_annex_groups(amendment, annex, period.years),
+    )
+
+
+def amendment_documents(amendment: Amendment) -> dict[str, bytes]:
+    """Rendered PDFs of the amendment's own annexes, by form (a-p02 ...); empty ones skipped."""
+    documents = {}
+    for form in AMENDMENT_FORMS:
+        try:
+            documents[form] = render_annex(amendment_annex(amendment, form))
+        except EmptyAnnexError:
+            continue
+    return documents
+
+
+def load_amendment(organization, amendment_id: int) -> Amendment | None:
+    return db.session.scalar(
+        select(Amendment)
+        .where(Amendment.id == amendment_id, Amendment.organization_id == organization.id)
+        .options(selectinload(Amendment.items))
+    )
+
+
+def current_values(item: AmendmentItem) -> dict:
+    """The item's fields after the amendment, for the side-by-side view."""
+    if item.action == "remove":
+        return {}
+    if item.old_values is None and item.proposal is not None:
+        return {**project_snapshot(item.proposal), **item.new_values}
+    return item.new_values
