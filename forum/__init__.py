@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.imports.views import bp as imports_bp
     from forum.jobs.views import bp as jobs_bp
     from forum.portal.views import bp as portal_bp
+    from forum.printables.views import bp as printables_bp
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(imports_bp)
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.tracking.views import bp as tracking_bp
 
     app.register_blueprint(tracking_bp)
+    app.register_blueprint(printables_bp)
     app.register_blueprint(health.bp)
     static_assets.init_app(app)
     audit.init_app(app)

@@ -107,6 +107,11 @@ MATRIX = {
         "GET", "/o/{slug}/plan/amendments/1/act/amendment_reject", OFFICE_ONLY
     ),
     "exports.export": ("GET", "/o/{slug}/exports/proposals.csv", PUBLIC),
+    # the round is open: everyone is sent back to the round page (results come at closing)
+    "exports.ranking": ("GET", "/rounds/{round}/results.csv", PUBLIC),
+    "printables.proposal_form_pdf": ("GET", "/o/{slug}/printables/proposal-form.pdf", PUBLIC),
+    # the sheet names the members: those who record the (committee) meeting print it
+    "printables.attendance_pdf": ("GET", "/meetings/{meeting}/attendance.pdf", OFFICE_ONLY),
     # the office, and village committees for their own villages
     "imports.new": ("GET", "/o/{slug}/imports/new", IMPORTERS),
     "imports.template": ("GET", "/o/{slug}/imports/template.csv", IMPORTERS),

@@ -119,3 +119,48 @@ def plan_sheet(organization, proposals: Iterable) -> Iterator[Sheet]:
 
 def export_filename(organization, what: str, fmt: str) -> str:
     return f"{organization.slug}-{what}.{fmt}"
+
+
+def ranking_sheet(ballot_round, view: dict) -> Sheet:
+    """A closed round's ranking as on its result page: position, proposal, the method's
+    tallies, cost, and whether the greedy rule and Equal Shares select it under the budget."""
+    from flask_babel import gettext as _
+
+    method = ballot_round.method
+    if method in ("hands", "approval", "roll_call"):
+        tally_cols = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain")),
+                      ("passed", _("Passed"))]  # fmt: skip
+    elif method == "ranking":
+        tally_cols = [("points", _("Borda points")), ("first", _("Ranked first"))]
+    elif method == "score":
+        tally_cols = [("total", _("Total score")), ("mean", _("Mean"))]
+    else:
+        tally_cols = [("hands", _("Hands raised"))]
+    selection = view["selection"]
+    chosen = {row["proposal"].id: row for row in selection["rows"]}
+    cost = _("Cost (baht)")
+    if selection["year"]:
+        cost = _("Budget %(year)s (baht)", year=selection["year"])
+    sheet = Sheet(
+        title=_("Ranking"),
+        headers=[_("Rank"), _("Proposal no."), _("Proposal"), _("Village")]
+        + [title for _key, title in tally_cols]
+        + [cost, _("Greedy"), _("Equal Shares")],
+        widths=[8, 12, 48, 22] + [14] * len(tally_cols) + [16, 12, 14],
+    )
+    yes, no = _("yes"), _("no")
+    for row in view["ranked"]:
+        proposal, tally = row["proposal"], row["tally"]
+        values = []
+        for key, _title in tally_cols:
+            value = tally.get(key)
+            values.append((yes if value else no) if key == "passed" else value)
+        picked = chosen.get(proposal.id, {})
+        sheet.rows.append(
+            [row["position"], proposal.id, proposal.title,
+             proposal.village.label if proposal.village else ""]
+            + values
+            + [picked.get("cost", 0), yes if picked.get("greedy") else no,
+               yes if picked.get("mes") else no]
+        )  # fmt: skip
+    return sheet

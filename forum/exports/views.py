@@ -3,13 +3,14 @@
 Small exports are sent at once; big ones become a job with a progress page.
 """
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from forum.exports.builders import export_filename, plan_sheet, proposal_sheet
+from forum.exports.builders import export_filename, plan_sheet, proposal_sheet, ranking_sheet
 from forum.exports.writers import MIMETYPES, render
 from forum.extensions import db
 from forum.i18n import current_language
@@ -21,6 +22,8 @@ from forum.organizations.models import Organization
 from forum.plans.annexes import plan_statuses
 from forum.proposals.models import Proposal
 from forum.proposals.views import filtered, visible_proposals
+from forum.voting import results as results_module
+from forum.voting.views import get_round
 
 bp = Blueprint("exports", __name__)
 
@@ -113,3 +116,23 @@ def run_export(job: Job):
     job.result = render(sheet, fmt)
     job.result_name = export_filename(organization, what, fmt)
     job.result_type = MIMETYPES[fmt]
+
+
+@bp.route("/rounds/<int:round_id>/results.<fmt>")
+def ranking(round_id: int, fmt: str):
+    """A closed round's ranking and selection, with the result page's budget, year and voters."""
+    if fmt not in FORMATS:
+        abort(404)
+    ballot_round = get_round(round_id)
+    if ballot_round.is_open:
+        flash(_("The results are shown once the round is closed."), "error")
+        return redirect(url_for("voting.show", round_id=round_id))
+    view = results_module.round_view(
+        ballot_round,
+        year=request.args.get("year", type=int),
+        budget=request.args.get("budget", type=int),
+        voters=request.args.get("voters", "villages"),
+    )
+    organization = ballot_round.meeting.organization
+    sheet = ranking_sheet(ballot_round, view)
+    return send(render(sheet, fmt), fmt, f"{organization.slug}-round-{round_id}-ranking.{fmt}")
