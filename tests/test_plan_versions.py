@@ -1,5 +1,5 @@
-"""Plan versions: the announced plan frozen as version 1, its annex PDFs stored byte for byte,
-and a later version that leaves the earlier one untouched."""
+"""Plan versions: the executive's announcement freezes the plan as version 1, its annex PDFs
+stored byte for byte; later versions (an amendment, an explicit freeze) leave it untouched."""
 
 import hashlib
 
@@ -10,113 +10,79 @@ from forum.extensions import db
 from forum.plans.models import FrozenVersionError, PlanDocument, PlanVersion
 from forum.proposals.models import Proposal
 from tests.helpers import org
-from tests.test_workflow import (
-    act,
-    as_user,
-    committee_stage,
-    committee_usernames,
-    council_stage,
-    office_stages,
-    propose,
-    status_of,
-    village_stage,
-)
+from tests.test_workflow import as_user, khelang_admin, propose, status_of
+
+__all__ = ["khelang_admin"]  # the fixture, used by name
 
 
-def announce(client, auth, titles):
-    """Walk new proposals through the real workflow to 'announced'; return their ids."""
-    ids = [propose(client, title=title) for title in titles]
-    for pid in ids:
-        auth.logout()
-        village_stage(client, auth, pid)
-        office_stages(client, auth, pid)
-    yes = {u: {pid: "for" for pid in ids} for u in committee_usernames()}
-    meeting, round_id = committee_stage(client, auth, ids, yes)
-    as_user(auth, "officer-banon")
-    for pid in ids:
-        response = act(client, pid, "committee_approve", meeting_id=meeting, round_id=round_id)
-        assert response.status_code == 302
-    meeting, round_id = council_stage(client, auth, ids, ["for"] * 5)
-    for pid in ids:
-        response = act(client, pid, "council_approve", meeting_id=meeting, round_id=round_id)
-        assert response.status_code == 302
-    as_user(auth, "admin-banon")
-    for pid in ids:
-        assert act(client, pid, "announce").status_code == 302
-        assert status_of(pid) == "announced"
-    return ids
-
-
-def versions():
+def versions(slug="ban-on"):
     db.session.expire_all()
-    return db.session.scalars(select(PlanVersion).order_by(PlanVersion.number)).all()
+    period = org(slug).current_period
+    return db.session.scalars(
+        select(PlanVersion)
+        .where(PlanVersion.plan_period_id == period.id)
+        .order_by(PlanVersion.number)
+    ).all()
 
 
-def stored(version_number, form) -> PlanDocument:
-    version = next(v for v in versions() if v.number == version_number)
+def stored(version_number, form, slug="ban-on") -> PlanDocument:
+    version = next(v for v in versions(slug) if v.number == version_number)
     return next(d for d in version.documents if d.form == form)
 
 
-def test_freeze_download_and_a_later_version_leaves_the_first_unchanged(client, auth):
-    first, second = announce(client, auth, ["ถนนคอนกรีตสายหน้าวัด", "ขุดลอกคลองส่งน้ำ"])
+def snapshot(version, proposal_id):
+    return next(p.snapshot for p in version.projects if p.proposal_id == proposal_id)
 
-    as_user(auth, "admin-banon")
-    response = client.post("/o/ban-on/plan/versions", data={"note": "ประกาศใช้แผน"})
-    assert response.status_code == 302
-    [v1] = versions()
-    assert (v1.number, v1.kind, v1.note) == (1, "announcement", "ประกาศใช้แผน")
-    assert v1.created_by.username == "admin-banon"
+
+def test_demo_plan_announced_as_version_1_and_amended_as_version_2(client):
+    v1, v2 = versions()
+    assert (v1.number, v1.kind, v1.created_by.username) == (1, "announcement", "admin-banon")
+    assert (v2.number, v2.kind) == (2, "amendment")
     announced = db.session.scalars(select(Proposal.id).where(Proposal.status == "announced"))
-    assert {p.proposal_id for p in v1.projects} == set(announced) >= {first, second}
-    year = org("ban-on").current_period.first_year
-    snap = next(p.snapshot for p in v1.projects if p.proposal_id == first)
-    assert snap["budgets"][str(year)] == 250_000
-    forms = {d.form for d in v1.documents}
-    assert {"p01", "p02"} <= forms
-    for form in {"p02-1", "p02-2", "p03"} - forms:  # an empty annex is skipped, not stored
-        assert not any(p.snapshot["annex"] == form for p in v1.projects)
+    assert {p.proposal_id for p in v1.projects} == set(announced)
+    assert {"p01", "p02"} <= {d.form for d in v1.documents}
+    for form in {"p02-1", "p02-2", "p03"} - {d.form for d in v1.documents}:
+        assert not any(p.snapshot["annex"] == form for p in v1.projects)  # empty: not stored
+
+    # The demo amendment raised one budget: version 2 has it, version 1 does not.
+    year = str(org("ban-on").current_period.first_year)
+    [changed] = [
+        p.proposal_id
+        for p in v2.projects
+        if p.snapshot["budgets"] != snapshot(v1, p.proposal_id)["budgets"]
+    ]
+    assert snapshot(v2, changed)["budgets"][year] == snapshot(v1, changed)["budgets"][year] + 50_000
+    assert stored(2, "p02").sha256 != stored(1, "p02").sha256
+    assert "a-p02" in {d.form for d in v2.documents}
 
     # Anyone downloads v1's ผ.02: exactly the stored bytes, with the stored checksum.
-    auth.logout()
-    v1_p02 = stored(1, "p02")
     response = client.get("/o/ban-on/plan/versions/1/p02.pdf")
-    assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
-    v1_bytes = response.get_data()
-    assert v1_bytes.startswith(b"%PDF")
-    assert hashlib.sha256(v1_bytes).hexdigest() == v1_p02.sha256
-    assert len(v1_bytes) == v1_p02.size
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    data = response.get_data()
+    assert data.startswith(b"%PDF") and len(data) == stored(1, "p02").size
+    assert hashlib.sha256(data).hexdigest() == stored(1, "p02").sha256
+    assert response.headers["X-Content-SHA256"] == stored(1, "p02").sha256
     page = client.get("/o/ban-on/plan").get_data(as_text=True)
-    assert v1_p02.sha256 in page and "/o/ban-on/plan/versions/1/p02.pdf" in page
-
-    # The budget of a project changes (as an amendment will); the plan officer freezes v2.
-    proposal = db.session.get(Proposal, first)
-    proposal.set_budgets({**proposal.budget_by_year, year: 400_000})
-    db.session.commit()
-    as_user(auth, "officer-banon")
-    assert client.post("/o/ban-on/plan/versions").status_code == 302
-    v1, v2 = versions()
-    assert v2.number == 2
-    assert (
-        next(p.snapshot for p in v2.projects if p.proposal_id == first)["budgets"][str(year)]
-        == 400_000
-    )
-    assert (
-        next(p.snapshot for p in v1.projects if p.proposal_id == first)["budgets"][str(year)]
-        == 250_000
-    )
-    assert stored(2, "p02").sha256 != v1_p02.sha256
-
-    auth.logout()
-    again = client.get("/o/ban-on/plan/versions/1/p02.pdf").get_data()
-    assert again == v1_bytes
-    assert stored(1, "p02").sha256 == v1_p02.sha256
-    v2_bytes = client.get("/o/ban-on/plan/versions/2/p02.pdf").get_data()
-    assert hashlib.sha256(v2_bytes).hexdigest() == stored(2, "p02").sha256
+    assert stored(1, "p02").sha256 in page and "/o/ban-on/plan/versions/1/p02.pdf" in page
     assert client.get("/o/ban-on/plan/versions/3/p02.pdf").status_code == 404
     assert client.get("/o/ban-on/plan/versions/1/p99.pdf").status_code == 404
+    assert client.get("/o/ban-on/plan/versions/1/a-p02.pdf").status_code == 404
 
-    # A frozen version cannot be changed or deleted through the ORM.
+
+def test_explicit_freeze_adds_a_version_and_leaves_earlier_ones(client, auth):
+    v1_bytes = client.get("/o/ban-on/plan/versions/1/p02.pdf").get_data()
+    as_user(auth, "officer-banon")
+    assert client.post("/o/ban-on/plan/versions", data={"note": "ฉบับพิมพ์ซ้ำ"}).status_code == 302
+    *_, latest = versions()
+    assert (latest.number, latest.kind, latest.note) == (3, "announcement", "ฉบับพิมพ์ซ้ำ")
+    assert latest.created_by.username == "officer-banon"
+    auth.logout()
+    assert client.get("/o/ban-on/plan/versions/1/p02.pdf").get_data() == v1_bytes
+    v3 = client.get("/o/ban-on/plan/versions/3/p02.pdf").get_data()
+    assert hashlib.sha256(v3).hexdigest() == stored(3, "p02").sha256
+
+
+def test_frozen_rows_refuse_change_and_delete(client):
     document = stored(1, "p02")
     document.sha256 = "0" * 64
     with pytest.raises(FrozenVersionError):
@@ -128,6 +94,28 @@ def test_freeze_download_and_a_later_version_leaves_the_first_unchanged(client, 
     db.session.rollback()
 
 
+def test_announcing_freezes_version_1_once(client, auth, khelang_admin):
+    first = propose(client, "khelang-nakhon", title="ถนนสายหนองหล่ม")
+    db.session.get(Proposal, first).status = "committee_approved"
+    db.session.commit()
+    as_user(auth, "officer-khelang")  # plan staff cannot announce: the executive does
+    assert client.post("/o/khelang-nakhon/plan/announce").status_code == 403
+    as_user(auth, "mayor-khelang")
+    assert client.post("/o/khelang-nakhon/plan/announce").status_code == 302
+    assert status_of(first) == "announced"
+    [v1] = versions("khelang-nakhon")
+    assert [p.proposal_id for p in v1.projects] == [first]
+
+    auth.logout()
+    second = propose(client, "khelang-nakhon", title="ประปาหมู่บ้าน")
+    db.session.get(Proposal, second).status = "committee_approved"
+    db.session.commit()
+    as_user(auth, "mayor-khelang")
+    assert client.post("/o/khelang-nakhon/plan/announce").status_code == 302
+    assert status_of(second) == "announced"
+    assert [v.number for v in versions("khelang-nakhon")] == [1]  # a later one is an amendment
+
+
 def test_nothing_announced_is_refused_with_a_message(client, auth):
     as_user(auth, "officer-khelang")
     response = client.post("/o/khelang-nakhon/plan/versions", follow_redirects=True)
@@ -135,13 +123,14 @@ def test_nothing_announced_is_refused_with_a_message(client, auth):
     assert "no announced projects" in response.get_data(as_text=True) or "ยังไม่มี" in (
         response.get_data(as_text=True)
     )
-    assert versions() == []
+    assert versions("khelang-nakhon") == []
 
 
 def test_only_the_office_may_freeze(client, auth):
+    before = len(versions())
     assert client.post("/o/ban-on/plan/versions").status_code in (302, 401)
     as_user(auth, "village1-banon")
     assert client.post("/o/ban-on/plan/versions").status_code == 403
     as_user(auth, "committee1-banon")
     assert client.post("/o/ban-on/plan/versions").status_code == 403
-    assert versions() == []
+    assert len(versions()) == before
