@@ -122,6 +122,16 @@ MATRIX = {
     "jobs.status": ("GET", "/jobs/{job}/status.json", {"officer": OK, "*": NO}),
     "jobs.download": ("GET", "/jobs/{job}/download", {"officer": OK, "*": NO}),
     "portal.statistics": ("GET", "/o/{slug}/statistics", PUBLIC),
+    "tracking.index": ("GET", "/o/{slug}/tracking", OFFICE_ONLY),
+    "tracking.year": ("GET", "/o/{slug}/tracking/2567", OFFICE_ONLY),
+    # the scene's proposal is not a plan project of 2567 (and the form lacks a stage): refused
+    "tracking.update": ("POST", "/o/{slug}/tracking/2567/{proposal}", {"officer": BAD, "*": NO}),
+    "tracking.results_index": ("GET", "/o/{slug}/results", PUBLIC),
+    "tracking.results": ("GET", "/o/{slug}/results/2567", PUBLIC),
+    "tracking.results_file": ("GET", "/o/{slug}/results/2567.xlsx", PUBLIC),
+    "tracking.carry_list": ("GET", "/o/{slug}/carry-over", OFFICE_ONLY),
+    # a submitted proposal cannot be carried over (and no period was chosen): refused
+    "tracking.carry_over": ("POST", "/o/{slug}/carry-over/{proposal}", {"officer": BAD, "*": NO}),
     "health.healthz": ("GET", "/healthz", PUBLIC),
     "static": ("GET", "/static/app.css", PUBLIC),
 }
