@@ -56,9 +56,9 @@ def test_xlsx_export_opens_with_thai_and_numbers(client):
 
 
 def test_text_that_looks_like_a_formula_is_never_a_formula():
-    sheet = Sheet("x", ["a", "b"], [["=HYPERLINK(\"http://evil\")", "-5"], [1, "@x"]])
+    sheet = Sheet("x", ["a", "b"], [['=HYPERLINK("http://evil")', "-5"], [1, "@x"]])
     written = read_csv(to_csv(sheet))
-    assert written[1] == ["'=HYPERLINK(\"http://evil\")", "'-5"]
+    assert written[1] == ['\'=HYPERLINK("http://evil")', "'-5"]
     assert written[2] == ["1", "'@x"]
     cells = load_workbook(io.BytesIO(to_xlsx([sheet]))).active
     assert cells["A2"].data_type == "s"
@@ -116,3 +116,71 @@ def test_a_users_job_is_not_shown_to_others(client, auth, app):
     assert client.get(f"/jobs/{token}").status_code == 404
     assert client.get(f"/jobs/{token}/download").status_code == 404
     assert db.session.scalar(select(Job).where(Job.token == token)).result is not None
+
+
+@pytest.fixture
+def ranked_round(client, auth):
+    """A closed Borda round of the development committee over three Ban On proposals."""
+    from tests.test_workflow import as_user, close_round, open_round, record_meeting
+
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.organization.has(slug="ban-on")).order_by(Proposal.id)
+    ).all()[:3]
+    for p in proposals:
+        p.status = Status.IN_DRAFT_PLAN
+    db.session.commit()
+    a, b, c = (p.id for p in proposals)
+    as_user(auth, "officer-banon")
+    meeting = record_meeting(client, "ban-on", "dev_committee", present=5)
+    round_id = open_round(client, meeting, "ranking", [a, b, c])
+    for username, ranks in [("committee1-banon", {c: 1, a: 2, b: 3}),
+                            ("committee2-banon", {c: 1, b: 2})]:  # fmt: skip
+        as_user(auth, username)
+        data = {f"p{pid}": str(rank) for pid, rank in ranks.items()}
+        assert client.post(f"/rounds/{round_id}/ballot", data=data).status_code == 302
+    as_user(auth, "officer-banon")
+    close_round(client, round_id)
+    auth.logout()
+    return round_id, (a, b, c)
+
+
+def test_ranking_export_csv_matches_the_result_page(client, ranked_round):
+    round_id, (a, b, c) = ranked_round
+    page = client.get(f"/rounds/{round_id}/results").get_data(as_text=True)
+    assert f"/rounds/{round_id}/results.csv" in page and f"/rounds/{round_id}/results.xlsx" in page
+    response = client.get(f"/rounds/{round_id}/results.csv?budget=1")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert f"ban-on-round-{round_id}-ranking.csv" in response.headers["Content-Disposition"]
+    header, *rows = read_csv(response.data)
+    assert header[:6] == ["ลำดับ", "เลขที่ข้อเสนอ", "โครงการ", "หมู่บ้าน", "คะแนนบอร์ดา",
+                          "จัดเป็นอันดับหนึ่ง"]  # fmt: skip
+    # Borda with m = 3: c 2+2, a 1+0, b 0+1; a and b tie, the earlier proposal first
+    assert [(r[0], r[1], r[4], r[5]) for r in rows] == [
+        ("1", str(c), "4", "2"), ("2", str(a), "1", "0"), ("3", str(b), "1", "0"),
+    ]  # fmt: skip
+    title = db.session.get(Proposal, c).title
+    assert rows[0][2] == title
+    assert {r[-2] for r in rows} == {r[-1] for r in rows} == {"ไม่"}  # budget 1 baht: none fits
+
+
+def test_ranking_export_xlsx_has_numbers(client, ranked_round):
+    round_id, (a, b, c) = ranked_round
+    response = client.get(f"/rounds/{round_id}/results.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.title == "การจัดลำดับ"
+    assert sheet["B2"].value == c and sheet["E2"].value == 4
+    assert isinstance(sheet["G2"].value, int) and sheet["G2"].value > 0
+
+
+def test_ranking_export_waits_for_the_round_to_close(client, auth):
+    from tests.test_workflow import as_user, open_round, record_meeting
+
+    proposal = db.session.scalar(select(Proposal).where(Proposal.organization.has(slug="ban-on")))
+    proposal.status = Status.IN_DRAFT_PLAN
+    db.session.commit()
+    as_user(auth, "officer-banon")
+    round_id = open_round(client, record_meeting(client, "ban-on", "dev_committee", present=5),
+                          "approval", [proposal.id])  # fmt: skip
+    response = client.get(f"/rounds/{round_id}/results.csv")
+    assert response.status_code == 302 and response.location.endswith(f"/rounds/{round_id}")
+    assert client.get(f"/rounds/{round_id}/results.pdf").status_code == 404
