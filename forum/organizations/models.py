@@ -123,7 +123,11 @@ class Village(db.Model):
 
     @property
     def label(self) -> str:
-        return f"หมู่ที่ {self.number} บ้าน{self.name}"
+        return self.label_of(self.number, self.name)
+
+    @staticmethod
+    def label_of(number: int, name: str) -> str:
+        return f"หมู่ที่ {number} บ้าน{name}"
 
 
 class PlanPeriod(db.Model):

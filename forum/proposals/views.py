@@ -1,3 +1,5 @@
+import functools
+
 from flask import (
     Blueprint,
     abort,
@@ -8,17 +10,20 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum.auth.forms import EmptyForm
 from forum.auth.models import Role
+from forum.catalog.models import Strategy, Tactic
 from forum.extensions import db
 from forum.organizations.access import get_organization
+from forum.organizations.models import Village
 from forum.proposals.forms import proposal_form
-from forum.proposals.models import Proposal
+from forum.proposals.models import Proposal, ProposalBudget
 from forum.proposals.services import apply_form, create_proposal
 from forum.proposals.states import Status
 from forum.search import QUERY_MAX, contains_text
@@ -66,35 +71,67 @@ def filtered(query, args):
     return query
 
 
+def list_rows(query, per_page: int, page: int):
+    """One page of the list as plain rows: only the columns it shows, the budget summed in
+    SQL. The page is cut first, so the joins and sums touch only its rows."""
+    page_ids = (
+        query.with_only_columns(Proposal.id)
+        .order_by(Proposal.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    total_budget = (
+        select(func.coalesce(func.sum(ProposalBudget.amount), 0))
+        .where(ProposalBudget.proposal_id == Proposal.id)
+        .correlate(Proposal)
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(
+            Proposal.id,
+            Proposal.title,
+            Proposal.status,
+            Village.number.label("village_number"),
+            Village.name.label("village_name"),
+            Strategy.number.label("strategy_number"),
+            Tactic.number.label("tactic_number"),
+            total_budget.label("total_budget"),
+        )
+        .join(page_ids, page_ids.c.id == Proposal.id)
+        .outerjoin(Village, Village.id == Proposal.village_id)
+        .join(Strategy, Strategy.id == Proposal.strategy_id)
+        .join(Tactic, Tactic.id == Proposal.tactic_id)
+        .order_by(Proposal.id.desc())
+    ).all()
+
+
+@functools.cache
+def _status_titles(locale: str) -> dict[str, str]:
+    return {status.value: status.title for status in Status}
+
+
+def status_titles() -> dict[str, str]:
+    """Status titles in the request's language, translated once per process and language."""
+    return _status_titles(str(get_locale()))
+
+
 @bp.route("/o/<slug>/proposals")
 def index(slug: str):
     organization = get_organization(slug)
     query = filtered(visible_proposals(organization), request.args)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.scalar(query.with_only_columns(func.count(Proposal.id)))
     page = max(request.args.get("page", 1, type=int), 1)
     per_page = current_app.config["PROPOSALS_PER_PAGE"]
-    proposals = db.session.scalars(
-        query.options(
-            # Many-to-one links ride along in the main query; the decision record, loaded
-            # eagerly by default, is not shown in the list.
-            joinedload(Proposal.village),
-            joinedload(Proposal.strategy),
-            joinedload(Proposal.tactic),
-            selectinload(Proposal.budgets),
-            lazyload(Proposal.decisions),
-        )
-        .order_by(Proposal.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
     return render_template(
         "proposals/index.html",
         organization=organization,
-        proposals=proposals,
+        proposals=list_rows(query, per_page, page),
+        village_label=Village.label_of,
         total=total,
         page=page,
         pages=max((total + per_page - 1) // per_page, 1),
-        statuses=list(Status),
+        status_titles=status_titles(),
         args=request.args,
         page_url=lambda n: url_for(".index", slug=slug, **(request.args.to_dict() | {"page": n})),
     )
