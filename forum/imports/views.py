@@ -84,6 +84,14 @@ def template(slug: str, fmt: str):
     return send(render(sheet, fmt), fmt, export_filename(organization, "import-template", fmt))
 
 
+def may_save(job) -> bool:
+    """A checked import not saved yet, or a save that stopped with an error (it saved
+    nothing: the runner rolled all of it back) and may be tried again."""
+    if job.kind == CHECK:
+        return job.status == JobStatus.DONE
+    return job.kind == SAVE and job.status == JobStatus.FAILED
+
+
 def get_import(token: str):
     job = get_job(token)
     if job.kind not in (CHECK, SAVE) or job.user_id is None:
@@ -101,8 +109,7 @@ def preview(token: str):
     rows = report.get("rows", [])
     problem_rows = [r for r in rows if r["problems"]]
     clean = (
-        job.kind == CHECK
-        and job.status == JobStatus.DONE
+        may_save(job)
         and rows
         and not report.get("file_problems")
         and not problem_rows
@@ -124,7 +131,7 @@ def preview(token: str):
 @login_required
 def save(token: str):
     job = get_import(token)
-    if job.kind != CHECK or job.status != JobStatus.DONE:
+    if not may_save(job):
         return redirect(url_for(".preview", token=token))  # already saved, or not clean
     if not EmptyForm().validate_on_submit():
         abort(400)

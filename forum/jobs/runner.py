@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from flask import current_app, g
 from flask_babel import force_locale
 from flask_login import AnonymousUserMixin
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 
 from forum.auth.models import utcnow
 from forum.extensions import db
@@ -88,9 +88,13 @@ def run(job_id: int) -> None:
         job.finished_at = utcnow()
         db.session.commit()
     except Exception:
-        log.exception("job %s (%s) failed", job_id, job.kind)
+        # The handler's own words, if it set any before raising; read without touching the
+        # database, whose transaction may be the thing that failed.
+        message = inspect(job).dict.get("message")
         db.session.rollback()
+        log.exception("job %s failed", job_id)
         job = db.session.get(Job, job_id)
         job.status = JobStatus.FAILED
+        job.message = message
         job.finished_at = utcnow()
         db.session.commit()
