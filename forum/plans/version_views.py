@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.extensions import db
+from forum.jobs.views import content_disposition
 from forum.organizations.access import get_organization
 from forum.plans.amendments import AMENDMENT_FORMS
 from forum.plans.annexes import FORM_LABELS, FORMS
@@ -51,6 +52,6 @@ def version_document(slug: str, number: int, form: str):
     if form in AMENDMENT_FORMS:
         label = f"amendment-{label}"
     name = f"{organization.slug}-{period.first_year}-{period.last_year}-v{number}-{label}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["X-Content-SHA256"] = document.sha256
     return response

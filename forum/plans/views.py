@@ -9,6 +9,7 @@ from forum.extensions import db
 from forum.i18n import current_language
 from forum.jobs.models import Job
 from forum.jobs.runner import handler, start
+from forum.jobs.views import content_disposition
 from forum.organizations.access import get_organization
 from forum.pdf import EmptyAnnexError, render_annex, render_xlsx
 from forum.plans.amendments import amendments_of
@@ -123,7 +124,7 @@ def download(slug: str, form: str, fmt: str):
         return redirect(url_for(".show", slug=slug))
     response = current_app.response_class(data, mimetype=MIMETYPES[fmt])
     name = file_name(organization, period, form, fmt, draft)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = content_disposition(name)
     return response
 
 
