@@ -83,16 +83,20 @@ def phone(browser, live_server):
     page.problems = []
     page.on(
         "console",
-        lambda m: m.type == "error"
-        and not m.text.startswith("Failed to load resource")  # reported with its URL below
-        and page.problems.append(m.text),
+        lambda m: (
+            m.type == "error"
+            and not m.text.startswith("Failed to load resource")  # reported with its URL below
+            and page.problems.append(m.text)
+        ),
     )
     page.on(
         "response",
-        lambda r: r.status >= 400
-        and not r.url.endswith("/favicon.ico")
-        and r.request.resource_type != "document"  # a page's own status is the test's
-        and page.problems.append(f"{r.status} {r.url}"),
+        lambda r: (
+            r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and r.request.resource_type != "document"  # a page's own status is the test's
+            and page.problems.append(f"{r.status} {r.url}")
+        ),
     )
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     yield page
@@ -126,9 +130,7 @@ def run_axe(page) -> list[dict]:
         pytest.fail(f"{AXE} missing: run `npm install --no-save --no-package-lock axe-core`")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],
          "nodes": [n["target"] for n in v["nodes"]][:5]}
