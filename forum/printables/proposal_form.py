@@ -41,6 +41,8 @@ SECTIONS = (
     # The web form's legend is "Results", whose Thai (ผลการลงคะแนน) is the vote results';
     # the paper says what the section holds.
     (_l("Results of the project"), ("kpi", "expected_result", "responsible_unit")),
+    # on the web form while a proposal is new, if the form has the field
+    (_l("Photos of the place"), ("photos",)),
     (_l("Who proposes it"), ("proposer_name", "proposer_phone", "proposer_name_private")),
 )
 
@@ -123,6 +125,9 @@ def gather(organization, village=None) -> ProposalFormData:
                 "signature": _("Signed ................................................ proposer"),
                 "date": _("Date ........ month ........................ year (B.E.) ............"),
                 "page": _("page"),
+                "photos": _(
+                    "Staple the photos to this form: they are photographed when it is typed in."
+                ),
             },
         )
 
@@ -158,6 +163,9 @@ class ProposalFormSheet:
             Text(d.texts["instructions"], size=10, after=4),
         ]
         for legend, (_legend, names) in zip(d.legends, SECTIONS, strict=True):
+            names = [n for n in names if n in d.labels or n == "budgets"]
+            if not names:
+                continue
             blocks.append(Text(legend, size=13, font=BOLD, before=6, after=3, keep_with_next=True))
             for name in names:
                 blocks += self.field_blocks(name)
@@ -194,6 +202,8 @@ class ProposalFormSheet:
             return [*self.label(d.labels[name], d.texts["tick_one"]), *ticks(d.programs, 2)]
         if name == "annex":
             return [*self.label(d.labels[name], d.texts["tick_one"]), *ticks(d.annexes, 2)]
+        if name == "photos":
+            return self.label(d.labels[name], d.texts["photos"])
         if name == "proposer_name_private":
             return [TickRow([Option(d.labels[name])], after=4)]
         hint = d.texts["phone_hint"] if name == "proposer_phone" else None
