@@ -272,7 +272,8 @@ def amendment_document(change: bool = True, **doc_kw) -> AnnexDocument:
 
 # --------------------------------------------------------------------------- PDF inspection
 
-SHAPING_WORDS = ["ที่", "นี่", "ผู้ใหญ่บ้าน", "ปั้น", "น้ำ", "ญี่ปุ่น", "ฐาน", "ฎีกา", "ปฏิบัติ", "ตำบล"]
+SHAPING_WORDS = ["ที่", "นี่", "ผู้ใหญ่บ้าน", "ปั้น", "น้ำ", "ญี่ปุ่น", "ฐาน", "ฎีกา", "ปฏิบัติ", "ตำบล",
+                 "ฟื้นฟู", "พื้นที่"]
 
 
 def pdftotext(path, first: int | None = None, last: int | None = None) -> str:

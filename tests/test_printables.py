@@ -58,8 +58,7 @@ def test_blank_form_has_the_web_forms_fields_in_the_same_order(client, tmp_path)
 
 def test_blank_form_lists_the_catalog_and_villages_to_tick(client, tmp_path):
     text = pdf_text(client.get("/o/ban-on/printables/proposal-form.pdf").data, tmp_path)
-    # wrapped lines joined; "ฟื้นฟู" comes back split (see the xfail below)
-    text = " ".join(text.replace("ฟื\n้", "ฟื้").split())
+    text = " ".join(text.split())  # wrapped lines joined
     ban_on = org("ban-on")
     for strategy in ban_on.strategies:
         assert strategy.label in text
@@ -72,8 +71,6 @@ def test_blank_form_lists_the_catalog_and_villages_to_tick(client, tmp_path):
     assert "แผนงานการศึกษา" in text
 
 
-@pytest.mark.xfail(strict=True, reason="forum/pdf raises a tone mark over ื with a text rise, "
-                   "which pdftotext -raw reads as a new line")  # fmt: skip
 def test_stacked_tone_marks_come_back_as_typed(tmp_path):
     from forum.printables.sheet import Sheet, Text
 

@@ -295,6 +295,16 @@ def text_width(text: str, font_name: str, size: float) -> float:
     return shape(text, font_name).width * size / 1000
 
 
+def _actual_text(text: str) -> str:
+    """A marked-content span that tells extractors the run's text.
+
+    A tone mark stacked on a wide upper vowel (ฟื้น) is drawn back over the vowel, or raised with
+    a text rise; pdftotext then reads it as the start of a new line.  Inside a /Span with
+    /ActualText, poppler (and Acrobat) take the span's text instead of the glyphs' ToUnicode.
+    """
+    return f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex().upper()}>>> BDC"
+
+
 class TextWriter:
     """Writes shaped runs into one canvas's page streams.
 
@@ -322,6 +332,7 @@ class TextWriter:
         arr: list[str] = []
         hexrun: list[int] = []
         rise = pen = pdf_x = 0
+        displaced = False  # a glyph raised, or drawn back over the one before it
 
         def flush_hex() -> None:
             if hexrun:
@@ -341,10 +352,12 @@ class TextWriter:
             for b in chunk:
                 target = pen + xoff[g]
                 if yoff[g] != rise:
+                    displaced = True
                     flush()
                     rise = yoff[g]
                     out.append(("R", rise))
                 if target != pdf_x:
+                    displaced = displaced or pdf_x - target > _BOX_SLACK
                     flush_hex()
                     arr.append(str(pdf_x - target))
                 hexrun.append(b)
@@ -358,6 +371,8 @@ class TextWriter:
             flush_hex()
             arr.append(str(pdf_x - pen))
         flush()
+        if displaced:
+            out = [("B", _actual_text(run.text)), *out, ("E", None)]
         ops = self._ops[key] = tuple(out)
         return ops
 
@@ -372,6 +387,12 @@ class TextWriter:
             for op, value in self._run_ops(run):
                 if op == "J":
                     arr.append(value)
+                    continue
+                if op in ("B", "E"):
+                    if arr:
+                        parts.append("[" + " ".join(arr) + "] TJ")
+                        arr = []
+                    parts.append(value if op == "B" else "EMC")
                     continue
                 if op == "F":
                     if value == font_now:
