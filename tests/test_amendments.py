@@ -210,7 +210,7 @@ def test_another_organizations_project_is_refused(client, auth, khelang_admin):
     response = item(client, "ban-on", amendment, "change", proposal_id=other,
                     title="แก้ชื่อ", reason="เหตุผล")  # fmt: skip
     assert response.status_code == 422
-    assert any("another organization" in e or "องค์กรอื่น" in e for e in flash_errors(response))
+    assert any("another organization" in e or "อปท. อื่น" in e for e in flash_errors(response))
     db.session.expire_all()
     assert db.session.get(Amendment, amendment).items == []
 
