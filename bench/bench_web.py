@@ -10,7 +10,11 @@ throughput to the bare endpoint's, measured in the same run (bare is measured fi
 the baseline is their mean). Targets: p95 <= 100 ms; throughput >= 0.5 x bare.
 
 Usage:  .venv/bin/python bench/bench_web.py [--scale province] [--duration 10]
-                                            [--connections 8] [--keep]
+                                            [--connections 8] [--keep] [--database NAME]
+
+--database NAME reuses a database already migrated and generated (e.g. a country sample
+made once with `flask --app forum generate --scale country`) and leaves it in place.
+The load average of the machine is printed before and after: the box may be shared.
 Needs wrk (apt-get install wrk) and a PostgreSQL server (--server, default
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
 """
@@ -53,24 +57,30 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database", help="use this existing, generated database")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
 
-    name = f"prachakhom_bench_{uuid.uuid4().hex[:8]}"
+    print(f"Load before: {load_average()}")
+    name = args.database or f"prachakhom_bench_{uuid.uuid4().hex[:8]}"
     server = create_engine(args.server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    if not args.database:
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(args.server).set(database=name).render_as_string(hide_password=False)
     try:
-        timings, paths = prepare(url, args.scale)
+        timings, paths = prepare(url, args.scale, generate_data=not args.database)
         print_timings(timings)
         print_search_plans(url)
         with gunicorn(url, args.workers) as base:
             results = run_pages(base, paths, args)
         print_results(results, args)
+        print(f"Load after: {load_average()}")
     finally:
-        if args.keep:
+        if args.database:
+            pass
+        elif args.keep:
             print(f"\nkept database {name}")
         else:
             with server.connect() as conn:
@@ -80,7 +90,14 @@ def main() -> None:
 
 # --- the database ----------------------------------------------------------------------------
 
-def prepare(url: str, scale: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def prepare(
+    url: str, scale: str, generate_data: bool = True
+) -> tuple[dict[str, float], dict[str, list[str]]]:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -96,21 +113,23 @@ def prepare(url: str, scale: str) -> tuple[dict[str, float], dict[str, list[str]
         started = time.perf_counter()
         upgrade()
         timings["migrate"] = time.perf_counter() - started
-        started = time.perf_counter()
-        counts = generate(scale, seed=1, prefix="bench")
-        db.session.commit()
-        timings[f"generate {scale} ({counts['proposals']:,} proposals)"] = (
-            time.perf_counter() - started
-        )
-        started = time.perf_counter()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
-        timings["vacuum analyze"] = time.perf_counter() - started
+        if generate_data:
+            started = time.perf_counter()
+            counts = generate(scale, seed=1, prefix="bench")
+            db.session.commit()
+            timings[f"generate {scale} ({counts['proposals']:,} proposals)"] = (
+                time.perf_counter() - started
+            )
+            started = time.perf_counter()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+            timings["vacuum analyze"] = time.perf_counter() - started
         slugs = list(db.session.scalars(select(Organization.slug).order_by(Organization.id)))
         villages = db.session.execute(
             select(Organization.slug, Village.id).join(Village.organization)
         ).all()
         proposal_ids = list(db.session.scalars(select(Proposal.id)))
+        print(f"Database: {len(slugs)} organizations, {len(proposal_ids):,} proposals")
         db.engine.dispose()
     rng = random.Random(7)
     paths = {
@@ -268,21 +287,27 @@ def print_results(results: dict[str, dict], args) -> None:
         f"gunicorn {args.workers} sync workers, loopback, {os.cpu_count()} cores shared"
     )
     header = f"  {'page':<20} {'req/s':>8} {'x bare':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-    print(header + "  errors  targets (p95<=100 ms, >=0.5 x bare)")
+    print(header + "  errors  p95<=100 ms  >=0.5 x bare")
     failures = 0
     for name, r in results.items():
         ratio = r["rps"] / bare_rps
         errors = r["non2xx"] + r["socket_errors"]
         verdict = ""
         if not name.startswith("bare"):
-            ok = r["p95"] / 1000 <= P95_TARGET_MS and ratio >= THROUGHPUT_TARGET and not errors
-            failures += not ok
-            verdict = "met" if ok else "MISSED"
+            fast = r["p95"] / 1000 <= P95_TARGET_MS and not errors
+            busy = ratio >= THROUGHPUT_TARGET and not errors
+            failures += not (fast and busy)
+            verdict = f"{'met' if fast else 'MISSED':>11}  {'met' if busy else 'MISSED':>12}"
         print(
             f"  {name:<20} {r['rps']:8.0f} {ratio:7.2f} {r['p50'] / 1000:7.1f}"
             f" {r['p95'] / 1000:7.1f} {r['p99'] / 1000:7.1f}  {errors:6d}  {verdict}"
         )
     print(f"  baseline: bare endpoint, mean of first and last run = {bare_rps:.0f} req/s")
+    print(
+        "  The organization page and the catalog API come from each worker's cache after the"
+        " warm-up\n  (forum/organizations/cache.py); bench/profile_page.py gives a fresh"
+        " render's cost."
+    )
     print(f"\n{'all targets met' if not failures else f'{failures} page(s) missed a target'}")
 
 

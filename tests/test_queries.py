@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from forum.extensions import db
+from forum.organizations import cache
 from forum.proposals.models import Proposal
 from forum.synthetic import generate
 from forum.workflow.models import Decision
@@ -36,6 +37,7 @@ def count_queries(client):
     client.get("/healthz")  # first request: anything lazily set up once per process
 
     def count(url: str) -> list[str]:
+        cache.pages.clear()  # the statements of a page rendered afresh (cache.py)
         with recorded_statements() as statements:
             response = client.get(url)
         assert response.status_code == 200, url
@@ -116,3 +118,18 @@ def test_catalog_api_queries_do_not_grow_with_the_catalog(count_queries):
 def test_proposals_api_queries_do_not_grow_with_the_limit(synthetic_org, count_queries):
     url = f"/api/organizations/{synthetic_org.slug}/proposals?limit="
     assert_same_count(count_queries(url + "5"), count_queries(url + "200"))
+
+
+@pytest.mark.parametrize("page", ["/o/{slug}", "/api/organizations/{slug}/catalog"])
+def test_cached_pages_run_the_same_statements_for_any_organization(
+    client, synthetic_org, page
+):
+    """Served from the cache (second request), a page runs its few stamp statements only."""
+    counts = []
+    for slug in ("ban-on", synthetic_org.slug):
+        client.get(page.format(slug=slug))
+        with recorded_statements() as statements:
+            assert client.get(page.format(slug=slug)).status_code == 200
+        counts.append(statements)
+    assert_same_count(*counts)
+    assert len(counts[0]) <= 3

@@ -1,11 +1,14 @@
 """Read-only open-data API. Drafts and personal data (phone, private names) never appear."""
 
-from flask import Blueprint, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+import functools
 
-from forum.catalog.models import Strategy
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased, selectinload
+
+from forum.catalog.models import Goal, Kpi, Mission, Strategy, Tactic
 from forum.extensions import db
+from forum.organizations import cache
 from forum.organizations.access import get_organization
 from forum.organizations.models import Organization
 from forum.proposals.models import Proposal
@@ -43,9 +46,52 @@ def strategy_json(strategy: Strategy) -> dict:
     }
 
 
-@bp.route("/organizations/<slug>/catalog")
-def catalog(slug: str):
-    org = get_organization(slug)
+@functools.cache
+def catalog_stamp_statement():
+    org_id = bindparam("organization_id")
+    own = select(Strategy.id).where(Strategy.organization_id == org_id)
+    linked = aliased(Strategy)
+    linked_org = aliased(Organization)
+    return cache.stamp_statement(
+        select(cache.aggregated(Mission.number, Mission.text)).where(
+            Mission.organization_id == org_id
+        ),
+        select(
+            cache.aggregated(
+                Strategy.id, Strategy.number, Strategy.title, Strategy.province_strategy_id
+            )
+        ).where(Strategy.organization_id == org_id),
+        select(cache.aggregated(Goal.strategy_id, Goal.number, Goal.text)).where(
+            Goal.strategy_id.in_(own)
+        ),
+        select(cache.aggregated(Kpi.strategy_id, Kpi.number, Kpi.text)).where(
+            Kpi.strategy_id.in_(own)
+        ),
+        select(
+            cache.aggregated(
+                Tactic.strategy_id, Tactic.number, Tactic.position, Tactic.title,
+                Tactic.description,
+            )
+        ).where(Tactic.strategy_id.in_(own)),
+        # The province-wide strategies linked to, which belong to another organization.
+        select(cache.aggregated(linked.id, linked.number, linked.title, linked_org.slug))
+        .select_from(Strategy)
+        .join(linked, linked.id == Strategy.province_strategy_id)
+        .join(linked_org, linked_org.id == linked.organization_id)
+        .where(Strategy.organization_id == org_id),
+    )  # fmt: skip
+
+
+def catalog_stamp(org: Organization) -> str:
+    """Digest of everything the catalog document shows, computed by the database."""
+    return cache.stamp(
+        catalog_stamp_statement(),
+        {"organization_id": org.id},
+        also=[organization_summary(org), org.vision, org.vision_definition],
+    )
+
+
+def catalog_document(org: Organization) -> bytes:
     strategies = db.session.scalars(
         select(Strategy)
         .where(Strategy.organization_id == org.id)
@@ -57,15 +103,28 @@ def catalog(slug: str):
         )
         .order_by(Strategy.number)
     ).all()
-    return jsonify(
-        {
-            **organization_summary(org),
-            "vision": org.vision,
-            "vision_definition": org.vision_definition,
-            "missions": [m.text for m in org.missions],
-            "strategies": [strategy_json(s) for s in strategies],
-        }
-    )
+    document = {
+        **organization_summary(org),
+        "vision": org.vision,
+        "vision_definition": org.vision_definition,
+        "missions": [m.text for m in org.missions],
+        "strategies": [strategy_json(s) for s in strategies],
+    }
+    return current_app.json.response(document).get_data()
+
+
+@bp.route("/organizations/<slug>/catalog")
+def catalog(slug: str):
+    """The catalog changes a few times a year: served from the cache while its stamp holds,
+    and 304 to a client that sends the current ETag."""
+    org = get_organization(slug)
+    key = f"api-catalog:{org.id}:{catalog_stamp(org)}"
+    body = cache.pages.get_or_make(key, lambda: catalog_document(org))
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(cache.digest(key))
+    response.cache_control.public = True
+    response.cache_control.no_cache = True  # may be stored, but revalidated every time
+    return response.make_conditional(request)
 
 
 def proposal_json(p: Proposal) -> dict:
