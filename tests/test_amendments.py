@@ -170,6 +170,8 @@ def test_announce_then_amend_twice_earlier_versions_unchanged(client, auth, khel
     page = client.get(f"/o/{KHELANG}/plan/amendments/{change}").get_data(as_text=True)
     assert "250,000" in page and "400,000" in page and "ราคากลางวัสดุสูงขึ้น" in page
     assert "/plan/versions/3/a-p02.pdf" in page
+    proposal_page = client.get(f"/proposals/{ids[0]}").get_data(as_text=True)
+    assert f"/o/{KHELANG}/plan/amendments/{change}" in proposal_page  # its decision names it
 
 
 def test_demo_amendment_went_through_the_council(client):

@@ -105,6 +105,16 @@ def upgrade():
 
 
 def downgrade():
+    # The decision record is append-only: decisions about amendments can be neither deleted
+    # nor kept without amendment_id, so a database that has any cannot go back.
+    recorded = op.get_bind().execute(
+        sa.text('SELECT count(*) FROM decision WHERE amendment_id IS NOT NULL')
+    ).scalar()
+    if recorded:
+        raise RuntimeError(
+            f'{recorded} decisions record plan amendments; the decision record is append-only, '
+            'so this database cannot be downgraded below 8c1f3e5a7b20'
+        )
     sqlite = op.get_bind().dialect.name == 'sqlite'
     if sqlite:
         _sqlite_decision_triggers(create=False)
