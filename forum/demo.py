@@ -225,14 +225,14 @@ def ensure_demo_amendment(org: Organization, officer, executive) -> None:
     """One approved change (เปลี่ยนแปลง ครั้งที่ 1): a project's budget raised, through the
     subdistrict forum, the development committee and the council, approved by the executive
     (plan version 2)."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from forum.meetings.models import MeetingKind
     from forum.plans.amendments import ItemInput, create_amendment, save_item, take_step
     from forum.plans.annexes import plan_projects
 
     project = next(p for p in plan_projects(org, org.current_period) if p.annex == "p02")
-    year = org.current_period.first_year
+    year = org.current_period.last_year  # a year still ahead: the amendment is drafted today
     amendment = create_amendment(org, "change", officer, "ปรับงบประมาณตามราคากลางใหม่")
     save_item(
         amendment,
@@ -249,8 +249,9 @@ def ensure_demo_amendment(org: Organization, officer, executive) -> None:
         ("amendment_committee", MeetingKind.DEV_COMMITTEE, "ห้องประชุม อบต.บ้านอ้อน", 5),
         ("amendment_council", MeetingKind.COUNCIL, "ห้องประชุมสภา อบต.บ้านอ้อน", 5),
     )
-    for day, (action, kind, place, count) in enumerate(steps, 1):
-        meeting = _meeting(org, kind, date(2023, 2, day * 7), place, officer, count=count)
+    for weeks_ago, (action, kind, place, count) in zip((3, 2, 1), steps, strict=True):
+        held_on = date.today() - timedelta(weeks=weeks_ago)
+        meeting = _meeting(org, kind, held_on, place, officer, count=count)
         take_step(amendment, action, officer, meeting=meeting,
                   vote={"for": count - 1, "against": 0, "abstain": 1})  # fmt: skip
     take_step(amendment, "amendment_approve", executive)

@@ -45,7 +45,7 @@ def test_demo_plan_announced_as_version_1_and_amended_as_version_2(client):
         assert not any(p.snapshot["annex"] == form for p in v1.projects)  # empty: not stored
 
     # The demo amendment raised one budget: version 2 has it, version 1 does not.
-    year = str(org("ban-on").current_period.first_year)
+    year = str(org("ban-on").current_period.last_year)
     [changed] = [
         p.proposal_id
         for p in v2.projects
