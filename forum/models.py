@@ -7,7 +7,7 @@ from forum.jobs.models import Job
 from forum.meetings.models import Attendee, Meeting
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.plans.models import PlanDocument, PlanVersion, PlanVersionProject
-from forum.proposals.models import Proposal, ProposalBudget
+from forum.proposals.models import Proposal, ProposalBudget, ProposalPhoto
 from forum.voting.models import Ballot, BallotMark, BallotRound, HandCount, RoundItem
 from forum.workflow.models import Decision
 
@@ -34,6 +34,7 @@ __all__ = [
     "Program",
     "Proposal",
     "ProposalBudget",
+    "ProposalPhoto",
     "RoundItem",
     "Strategy",
     "Tactic",

@@ -60,6 +60,9 @@ MATRIX = {
     "proposals.submitted": ("GET", "/submitted/{code}", PUBLIC),
     "proposals.track": ("GET", "/track?code={code}", PUBLIC),
     "proposals.show": ("GET", "/proposals/{proposal}", PUBLIC),
+    # a photo is seen by whoever sees its proposal; the scene's proposal has none, so this is
+    # a 404 for everyone (tests/test_proposals.py: who sees which photo)
+    "proposals.photo": ("GET", "/proposals/{proposal}/photos/" + "0" * 32 + ".jpg", {"*": NO}),
     # a draft of village 1: only its own committee and the office see or change it
     "proposals.edit": ("GET", "/proposals/{draft}/edit", {"village1": OK, "officer": OK, "*": NO}),
     "proposals.submit": ("POST", "/proposals/{draft}/submit",

@@ -1,7 +1,15 @@
 """Proposal entry as villagers and village committees use it, over HTTP."""
 
+import io
+import os
+import re
+from pathlib import Path
+
 import pytest
-from sqlalchemy import select
+from PIL import Image
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import stream_encode_multipart
 
 from forum.extensions import db
 from forum.proposals.models import Proposal
@@ -187,3 +195,166 @@ def test_tactics_grouped_by_strategy_without_javascript(client):
     ban_on = org("ban-on")
     for strategy in ban_on.strategies:
         assert f'<optgroup label="{strategy.label}">' in page
+
+
+# ---------------------------------------------------------------------------- photos
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"UPLOAD_DIR": str(tmp_path / "uploads"), "UPLOAD_MAX_BYTES": 2**20}
+
+
+def photo_bytes(fmt="JPEG", size=(640, 480), color="green") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt)
+    return out.getvalue()
+
+
+def noise_png(size) -> bytes:
+    """A photo that does not compress: its file is about width × height × 3 bytes."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+def with_photos(data: dict, *files: tuple[bytes, str]) -> dict:
+    return data | {"photos": [(io.BytesIO(content), name) for content, name in files]}
+
+
+def stored_files(app) -> list[Path]:
+    root = Path(app.config["UPLOAD_DIR"])
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def submit(client, data: dict):
+    """POST the form as a browser does. The body is encoded here, in memory: the test client
+    would spool a large one to a temporary file that it never closes."""
+    parts = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, tuple):
+                stream, name = item
+                parts.add(key, FileStorage(stream, filename=name))
+            else:
+                parts.add(key, str(item))
+    body, length, boundary = stream_encode_multipart(parts, use_tempfile=False)
+    return client.post(
+        "/o/ban-on/proposals/new",
+        input_stream=body,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def test_the_form_takes_photos_from_the_phone_camera(client):
+    page = client.get("/o/ban-on/proposals/new").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    [field] = re.findall(r'<input[^>]*name="photos"[^>]*>', page)
+    assert 'accept="image/*"' in field and "multiple" in field
+
+
+def test_photos_are_stored_re_encoded_and_shown_on_the_public_page(app, client):
+    jpeg, png = (photo_bytes("JPEG"), "IMG_0001.jpg"), (photo_bytes("PNG"), "หน้าวัด.png")
+    data = with_photos(valid_proposal_form(org("ban-on")), jpeg, png)
+    response = submit(client, data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    proposal = by_code(response.headers["Location"].rsplit("/", 1)[-1])
+    assert [p.position for p in proposal.photos] == [1, 2]
+    assert len(stored_files(app)) == 2
+    assert all("IMG_0001" not in p.name for p in stored_files(app))  # generated names
+
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    for photo in proposal.photos:
+        url = f"/proposals/{proposal.id}/photos/{photo.stored_name}"
+        assert f'src="{url}"' in page
+        served = client.get(url)
+        assert served.status_code == 200
+        assert served.mimetype == "image/jpeg"  # both re-encoded: opaque photos become JPEG
+        assert served.headers["X-Content-Type-Options"] == "nosniff"
+        assert "public" in served.headers["Cache-Control"]
+        assert "max-age=" in served.headers["Cache-Control"]
+        with Image.open(io.BytesIO(served.data)) as image:
+            assert image.size == (640, 480)
+        served.close()
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ((b"<?php system($_GET['c']); ?>", "photo.jpg"), "ไม่ใช่รูปภาพ"),  # named .jpg, is not
+        ((b"%PDF-1.7\n" + b"0" * 100, "scan.pdf"), "ไม่ใช่รูปภาพ"),
+        ((noise_png((700, 600)), "big.png"), "ใหญ่เกินไป"),  # over 1 MB
+    ],
+)
+def test_a_refused_photo_keeps_what_was_typed_and_saves_nothing(app, client, bad, message):
+    before = db.session.scalar(select(func.count(Proposal.id)))
+    data = with_photos(
+        valid_proposal_form(org("ban-on"), title="ซ่อมฝายกั้นน้ำห้วยแม่อ้อน"),
+        (photo_bytes(), "good.jpg"),  # stored first, then removed with the refusal
+        bad,
+    )
+    response = submit(client, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page and bad[1] in page  # which file, and why
+    assert "เลือกรูปภาพอีกครั้ง" in page  # files must be chosen again
+    assert 'value="ซ่อมฝายกั้นน้ำห้วยแม่อ้อน"' in page  # typed fields kept
+    assert "081-234-5678" in page
+    assert db.session.scalar(select(func.count(Proposal.id))) == before
+    assert stored_files(app) == []
+
+
+def test_other_mistakes_ask_for_the_photos_again(app, client):
+    data = with_photos(valid_proposal_form(org("ban-on"), title=""), (photo_bytes(), "a.jpg"))
+    page = submit(client, data).get_data(as_text=True)
+    assert "เลือกรูปภาพอีกครั้ง" in page
+    assert stored_files(app) == []
+
+
+def test_at_most_three_photos(app, client):
+    four = [(photo_bytes(color=c), f"{c}.jpg") for c in ("red", "green", "blue", "black")]
+    data = with_photos(valid_proposal_form(org("ban-on")), *four)
+    response = submit(client, data)
+    assert response.status_code == 200
+    assert "เลือกรูปภาพได้ไม่เกิน 3 รูป" in response.get_data(as_text=True)
+    assert stored_files(app) == []
+
+
+def test_three_large_photos_fit_in_one_request(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 2**20  # the app's limit: less than three photos
+    photos = [(noise_png((500, 500)), f"{n}.png") for n in range(3)]  # about 750 kB each
+    assert sum(len(p) for p, _name in photos) > app.config["MAX_CONTENT_LENGTH"]
+    response = submit(client, with_photos(valid_proposal_form(org("ban-on")), *photos))
+    assert response.status_code == 302
+    assert len(stored_files(app)) == 3
+
+
+def test_photos_of_a_draft_are_not_public(app, client, auth):
+    auth.login("village1-banon")
+    data = with_photos(valid_proposal_form(org("ban-on"), save_draft="1"), (photo_bytes(), "a.jpg"))
+    response = submit(client, data)
+    assert response.status_code == 302
+    proposal_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    [photo] = db.session.get(Proposal, proposal_id).photos
+    url = f"/proposals/{proposal_id}/photos/{photo.stored_name}"
+    own = client.get(url)
+    assert own.status_code == 200
+    assert "no-store" in own.headers["Cache-Control"] and "private" in own.headers["Cache-Control"]
+    own.close()
+    auth.logout()
+    assert client.get(url).status_code == 404
+    auth.login("village2-banon")
+    assert client.get(url).status_code == 404
+
+
+def test_a_photo_is_only_served_under_its_own_proposal(app, client):
+    data = with_photos(valid_proposal_form(org("ban-on")), (photo_bytes(), "a.jpg"))
+    first = submit(client, data)
+    proposal = by_code(first.headers["Location"].rsplit("/", 1)[-1])
+    name = proposal.photos[0].stored_name
+    other = db.session.scalar(
+        select(Proposal.id).where(Proposal.id != proposal.id, Proposal.status == "submitted")
+    )
+    assert client.get(f"/proposals/{other}/photos/{name}").status_code == 404
+    assert client.get(f"/proposals/{proposal.id}/photos/..%2F..%2Fconfig.py").status_code == 404
+    assert client.get(f"/proposals/{proposal.id}/photos/{'0' * 32}.jpg").status_code == 404

@@ -2,12 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
-from forum.proposals.models import BUDGET_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
+from forum.proposals.models import BUDGET_MAX, PHOTOS_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
 from forum.proposals.states import Annex
 
 
@@ -93,6 +95,11 @@ class ProposalForm(FlaskForm):
         render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )
     proposer_name_private = BooleanField(_l("Do not show my name publicly"))
+    # Checked by content and stored by the view (forum.uploads), after every other field passed.
+    photos = MultipleFileField(
+        _l("Photos (up to %(n)d)", n=PHOTOS_MAX),
+        render_kw={"accept": "image/*", "multiple": True},
+    )
 
     def __init__(self, *args, organization, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +151,14 @@ class ProposalForm(FlaskForm):
             raise ValidationError(_l("Choose a strategy first, then one of its tactics."))
         if field.data not in {t.id for t in strategy.tactics}:
             raise ValidationError(_l("This tactic does not belong to the chosen strategy."))
+
+    def chosen_photos(self) -> list[FileStorage]:
+        """The files actually chosen (a browser sends one empty part when none is)."""
+        return [f for f in self.photos.data or [] if isinstance(f, FileStorage) and f.filename]
+
+    def validate_photos(self, field):
+        if len(self.chosen_photos()) > PHOTOS_MAX:
+            raise ValidationError(_l("Choose at most %(n)d photos.", n=PHOTOS_MAX))
 
     def validate_program_id(self, field):
         if field.data and field.data not in self._program_ids:

@@ -100,6 +100,11 @@ class Proposal(db.Model):
         order_by="ProposalBudget.year",
         cascade="all, delete-orphan",
     )
+    photos: Mapped[list["ProposalPhoto"]] = relationship(
+        back_populates="proposal",
+        order_by="ProposalPhoto.position",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def status_enum(self) -> Status:
@@ -173,3 +178,29 @@ class ProposalBudget(db.Model):
     proposal: Mapped[Proposal] = relationship(back_populates="budgets")
 
 
+
+
+PHOTOS_MAX = 3
+
+
+class ProposalPhoto(db.Model):
+    """A photo of the place or the problem, kept in the upload store (forum.uploads) under
+    its generated name; shown to whoever may see the proposal."""
+
+    __tablename__ = "proposal_photo"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "position"),
+        CheckConstraint(f"position BETWEEN 1 AND {PHOTOS_MAX}", name="position_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    stored_name: Mapped[str] = mapped_column(String(40), unique=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="photos")

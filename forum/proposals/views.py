@@ -8,6 +8,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import get_locale
@@ -23,14 +24,18 @@ from forum.extensions import db
 from forum.organizations.access import get_organization
 from forum.organizations.models import Village
 from forum.proposals.forms import proposal_form
-from forum.proposals.models import Proposal, ProposalBudget
+from forum.proposals.models import PHOTOS_MAX, Proposal, ProposalBudget
+from forum.proposals.photos import attach_photos, get_photo, stored_photos
 from forum.proposals.services import apply_form, create_proposal
 from forum.proposals.states import Status
 from forum.search import QUERY_MAX, contains_text
+from forum.uploads import UploadRejected, current_store
 from forum.workflow.models import Decision
 from forum.workflow.services import submit_draft
 
 bp = Blueprint("proposals", __name__)
+
+PHOTO_MAX_AGE = 24 * 3600  # seconds a public photo may be cached
 
 
 def get_proposal(proposal_id: int, options=()) -> Proposal:
@@ -160,18 +165,50 @@ def new(slug: str):
         if committee and not _may_enter_for_village(organization, form.village_id.data):
             form.village_id.errors.append(_("You can only enter proposals for your own village."))
         else:
-            as_draft = committee and "save_draft" in request.form
-            proposal = create_proposal(organization, form, current_user, as_draft=as_draft)
-            db.session.commit()
-            if committee:
-                flash(_("The proposal has been saved."), "success")
-                return redirect(url_for(".show", proposal_id=proposal.id))
-            return redirect(url_for(".submitted", code=proposal.tracking_code))
-    elif request.method == "POST":
+            try:
+                proposal = _create_with_photos(organization, form, committee)
+            except UploadRejected as rejected:
+                form.photos.errors.append(rejected.message)
+            else:
+                if committee:
+                    flash(_("The proposal has been saved."), "success")
+                    return redirect(url_for(".show", proposal_id=proposal.id))
+                return redirect(url_for(".submitted", code=proposal.tracking_code))
+    if request.method == "POST":
         flash(_("Please correct the fields marked below; nothing you typed was lost."), "error")
+        if form.chosen_photos():
+            # Browsers never refill a file input: say so, next to the photos.
+            form.photos.errors.append(
+                _("Your photos were not saved: please choose them again before sending.")
+            )
     return render_template(
-        "proposals/form.html", form=form, organization=organization, committee=committee
+        "proposals/form.html",
+        form=form,
+        organization=organization,
+        committee=committee,
+        photos_max=PHOTOS_MAX,
+        photo_limit_mb=current_store().max_bytes // 2**20,
     )
+
+
+def _create_with_photos(organization, form, committee: bool) -> Proposal:
+    """Store the chosen photos, then the proposal with them, in one commit; a refused photo
+    (UploadRejected) or a failure leaves neither a proposal nor a stored file."""
+    as_draft = committee and "save_draft" in request.form
+    with stored_photos(form.chosen_photos()) as stored:
+        proposal = create_proposal(organization, form, current_user, as_draft=as_draft)
+        attach_photos(proposal, stored)
+        db.session.commit()
+    return proposal
+
+
+@bp.url_value_preprocessor
+def _room_for_photos(endpoint, _values):
+    # Runs before the app's before_request handlers, where CSRF protection reads the body:
+    # the proposal form may carry PHOTOS_MAX photos, each up to the upload store's limit.
+    if endpoint == "proposals.new":
+        room = PHOTOS_MAX * current_store().max_bytes + 2**20
+        request.max_content_length = max(room, current_app.config["MAX_CONTENT_LENGTH"] or 0)
 
 
 def _may_enter_for_village(organization, village_id: int) -> bool:
@@ -221,11 +258,35 @@ def show(proposal_id: int):
     return render_template(
         "proposals/show.html",
         proposal=proposal,
+        photos=proposal.photos,
         organization=proposal.organization,
         private=proposal.can_see_private(current_user),
         can_edit=proposal.can_edit(current_user),
         action_form=EmptyForm(),
     )
+
+
+@bp.route("/proposals/<int:proposal_id>/photos/<name>")
+def photo(proposal_id: int, name: str):
+    """A photo of a proposal, to whoever may see the proposal (drafts: its committee and the
+    office only). Stored names never change content, so public photos may be cached."""
+    proposal = get_proposal(proposal_id)
+    stored = get_photo(proposal, name)
+    if stored is None:
+        abort(404)
+    path = current_store().path("photos", stored.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=stored.media_type, conditional=True, etag=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    if proposal.is_public():
+        response.cache_control.public = True
+        response.cache_control.max_age = PHOTO_MAX_AGE
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    return response
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])

@@ -92,6 +92,10 @@ class UploadStore:
     def open(self, kind: str, name: str) -> BinaryIO:
         return self.path(kind, name).open("rb")
 
+    def discard(self, kind: str, name: str) -> None:
+        """Remove a file stored by a request that then failed (nothing refers to it)."""
+        self.path(kind, name).unlink(missing_ok=True)
+
     # ------------------------------------------------------------------ internals
 
     def _read(self, upload: BinaryIO | bytes) -> bytes:
