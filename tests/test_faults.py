@@ -116,11 +116,14 @@ def committee_round(app):
     ).all()
     for p in items:
         p.status = Status.IN_DRAFT_PLAN
+    from forum.meetings.services import next_number
+
     members = db.session.scalars(select(User).where(User.username.like("committee%"))).all()
+    series, year = Meeting.series_for(MeetingKind.DEV_COMMITTEE, None), date.today().year + 543
     meeting = Meeting(
-        organization=ban_on, kind=MeetingKind.DEV_COMMITTEE,
-        series=Meeting.series_for(MeetingKind.DEV_COMMITTEE, None), number=1,
-        year=date.today().year + 543, held_on=date.today(), place="ห้องประชุม",
+        organization=ban_on, kind=MeetingKind.DEV_COMMITTEE, series=series,
+        number=next_number(ban_on.id, series, year),  # the demo has meetings of its own
+        year=year, held_on=date.today(), place="ห้องประชุม",
         attendees=[Attendee(name=u.display_name, user=u) for u in members],
     )
     db.session.add(meeting)
@@ -395,3 +398,17 @@ def test_freezing_a_plan_version_that_fails_halfway_stores_no_version(
     assert len(after["plan_version"]) == len(before["plan_version"]) + 1
     assert after["plan_version"][:-1] == before["plan_version"]
     assert len(after["plan_version_project"]) > len(before["plan_version_project"])
+
+
+def test_a_proposal_whose_photos_fail_to_save_leaves_no_file_behind(app, client, fail_on):
+    from tests.helpers import valid_proposal_form
+    from tests.test_proposals import photo_bytes, submit, with_photos
+
+    before = rows_of(*PROPOSAL_TABLES, "proposal_photo")
+    data = with_photos(valid_proposal_form(org("ban-on")),
+                       (photo_bytes(), "a.jpg"), (photo_bytes("PNG"), "b.png"))  # fmt: skip
+    fail_on("INSERT INTO proposal_photo")  # both files are in the store by then
+    with pytest.raises(InjectedFault):
+        submit(client, data)
+    assert rows_of(*PROPOSAL_TABLES, "proposal_photo") == before
+    assert files_under(Path(app.config["UPLOAD_DIR"])) == []
