@@ -170,6 +170,7 @@ def scene(app):
     from forum.imports.views import CHECK as IMPORT_CHECK
     from forum.jobs.models import Job
     from forum.meetings.models import Attendee, Meeting, MeetingKind
+    from forum.meetings.services import next_number
     from forum.voting.models import Method
     from forum.voting.services import open_round
 
@@ -191,10 +192,11 @@ def scene(app):
     other_admin.memberships.append(Membership(organization=khelang, role=Role.ADMIN))
     db.session.add(other_admin)
     users = {u.username: u for u in db.session.scalars(select(User))}
+    series, year = Meeting.series_for(MeetingKind.DEV_COMMITTEE, None), date.today().year + 543
     meeting = Meeting(
-        organization=ban_on, kind=MeetingKind.DEV_COMMITTEE,
-        series=Meeting.series_for(MeetingKind.DEV_COMMITTEE, None), number=1,
-        year=date.today().year + 543, held_on=date.today(), place="ห้องประชุม",
+        organization=ban_on, kind=MeetingKind.DEV_COMMITTEE, series=series,
+        number=next_number(ban_on.id, series, year),  # after the demo's own meetings
+        year=year, held_on=date.today(), place="ห้องประชุม",
         attendees=[Attendee(name=u.display_name, user=u) for name, u in users.items()
                    if name.startswith("committee")],
     )
