@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_public_cache(app)
     return app
 
 
@@ -116,6 +117,13 @@ def register_template_helpers(app: Flask) -> None:
     from forum import i18n
 
     i18n.init_template_helpers(app)
+
+
+def register_public_cache(app: Flask) -> None:
+    # Last: its before_request hook runs after the others, its after_request hook first.
+    from forum import public_cache
+
+    public_cache.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -29,6 +29,10 @@ class Defaults:
     # Large jobs wait in the job table for `flask --app forum worker` instead of running in a
     # thread of the web process (several application servers: set JOBS_IN_WORKER=1).
     JOBS_IN_WORKER = os.environ.get("JOBS_IN_WORKER", "0") == "1"
+    # Anonymous visitors' public pages are served from each process's memory for this many
+    # seconds (forum/public_cache.py; 0 = off): they may see data that much old.
+    PUBLIC_CACHE_SECONDS = float(os.environ.get("PUBLIC_CACHE_SECONDS", "5"))
+    PUBLIC_CACHE_MAX_BYTES = 32 * 1024 * 1024
 
 
 def database_url_from_env() -> str | None:

@@ -37,6 +37,7 @@ def base_config(database_url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
+        "PUBLIC_CACHE_SECONDS": 0,  # tests/test_public_cache.py turns it on
         **extra,
     }
 
