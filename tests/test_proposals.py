@@ -358,3 +358,14 @@ def test_a_photo_is_only_served_under_its_own_proposal(app, client):
     assert client.get(f"/proposals/{other}/photos/{name}").status_code == 404
     assert client.get(f"/proposals/{proposal.id}/photos/..%2F..%2Fconfig.py").status_code == 404
     assert client.get(f"/proposals/{proposal.id}/photos/{'0' * 32}.jpg").status_code == 404
+
+
+def test_form_choices_follow_the_language_and_fields_point_only_at_real_errors(client):
+    page = client.get("/o/ban-on/proposals/new").get_data(as_text=True)
+    assert "โครงการที่ดำเนินการเอง (แบบ ผ.02)" in page and "ผลลัพธ์ของโครงการ" in page
+    assert 'aria-describedby="None"' not in page
+    client.post("/language/en")
+    page = client.get("/o/ban-on/proposals/new").get_data(as_text=True)
+    assert "Own project (form P.02)" in page and "โครงการที่ดำเนินการเอง" not in page
+    page = client.post("/o/ban-on/proposals/new", data={"title": ""}).get_data(as_text=True)
+    assert 'aria-describedby="title-error"' in page and 'id="title-error"' in page

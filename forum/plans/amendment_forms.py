@@ -6,9 +6,9 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
-from forum.plans.amendment_models import AmendmentKind
+from forum.plans.amendment_models import KIND_TITLES, AmendmentKind
 from forum.proposals.models import BUDGET_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
-from forum.proposals.states import Annex
+from forum.proposals.states import ANNEX_TITLES, Annex
 
 
 def _too_long(limit: int) -> Length:
@@ -18,7 +18,7 @@ def _too_long(limit: int) -> Length:
 class AmendmentForm(FlaskForm):
     kind = SelectField(
         _l("Kind of amendment"),
-        choices=[SelectChoice(k.value, k.title) for k in AmendmentKind],
+        choices=[SelectChoice(k.value, KIND_TITLES[k]) for k in AmendmentKind],
     )
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), _too_long(2000)])
 
@@ -52,7 +52,7 @@ class ItemForm(FlaskForm):
     program_id = SelectField(_l("Program"), coerce=int, validate_choice=False)
     annex = SelectField(
         _l("Plan annex"),
-        choices=[SelectChoice(a.value, a.title) for a in Annex],
+        choices=[SelectChoice(a.value, ANNEX_TITLES[a]) for a in Annex],
         default=Annex.OWN.value,
     )
     reason = TextAreaField(

@@ -38,8 +38,6 @@ SECTIONS = (
         _l("Where it fits in the plan"),
         ("strategy_id", "program_id", "annex", "equipment_category", "equipment_type"),
     ),
-    # The web form's legend is "Results", whose Thai (ผลการลงคะแนน) is the vote results';
-    # the paper says what the section holds.
     (_l("Results of the project"), ("kpi", "expected_result", "responsible_unit")),
     # on the web form while a proposal is new, if the form has the field
     (_l("Photos of the place"), ("photos",)),

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import TextInput
 
 from forum.proposals.models import BUDGET_MAX, PHOTOS_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
-from forum.proposals.states import Annex
+from forum.proposals.states import ANNEX_TITLES, Annex
 
 
 class BahtField(Field):
@@ -76,7 +76,7 @@ class ProposalForm(FlaskForm):
     program_id = SelectField(_l("Program"), coerce=int, validate_choice=False)
     annex = SelectField(
         _l("Plan annex"),
-        choices=[SelectChoice(a.value, a.title) for a in Annex],
+        choices=[SelectChoice(a.value, ANNEX_TITLES[a]) for a in Annex],
         default=Annex.OWN.value,
     )
     equipment_category = StringField(
