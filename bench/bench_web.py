@@ -9,8 +9,16 @@ Figures per page: throughput (requests/s), p50/p95/p99 latency, and the ratio of
 throughput to the bare endpoint's, measured in the same run (bare is measured first and last;
 the baseline is their mean). Targets: p95 <= 100 ms; throughput >= 0.5 x bare.
 
+"Zipf" rows request the same URLs with popular ones more often (the k-th 1/k as often).
+
+Two servers run side by side, one with the public micro-cache as in production
+(PUBLIC_CACHE_SECONDS=5, forum/public_cache.py) and one without it (0); each page is measured
+on one, then at once on the other, so both see the same machine (--public-cache on|off: one).
+wrk sends no cookies: every request is a new anonymous visitor, as most public readers are.
+
 Usage:  .venv/bin/python bench/bench_web.py [--scale province] [--duration 10]
                                             [--connections 8] [--keep] [--database NAME]
+                                            [--public-cache both|on|off] [--no-pre-ping]
 
 --database NAME reuses a database already migrated and generated (e.g. a country sample
 made once with `flask --app forum generate --scale country`) and leaves it in place.
@@ -22,6 +30,7 @@ postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -47,6 +56,7 @@ SEARCH_WORDS = ["ประปา", "ถนน", "ฝาย", "ผู้สูง
 STATUSES = ["submitted", "screened", "endorsed", "announced"]
 P95_TARGET_MS = 100
 THROUGHPUT_TARGET = 0.5
+PRODUCTION_CACHE_SECONDS = "5"
 
 
 def main() -> None:
@@ -58,6 +68,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--database", help="use this existing, generated database")
+    parser.add_argument("--public-cache", default="both", choices=["both", "on", "off"])
+    parser.add_argument(
+        "--no-pre-ping", action="store_true", help="pool_recycle instead of pool_pre_ping"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
@@ -73,9 +87,19 @@ def main() -> None:
         timings, paths = prepare(url, args.scale, generate_data=not args.database)
         print_timings(timings)
         print_search_plans(url)
-        with gunicorn(url, args.workers) as base:
-            results = run_pages(base, paths, args)
-        print_results(results, args)
+        settings = {"cache on": PRODUCTION_CACHE_SECONDS, "cache off": "0"}
+        if args.public_cache != "both":
+            settings = {f"cache {args.public_cache}": settings[f"cache {args.public_cache}"]}
+        with contextlib.ExitStack() as servers:
+            bases = {
+                name: servers.enter_context(gunicorn(url, args, cache_seconds))
+                for name, cache_seconds in settings.items()
+            }
+            results = run_pages(bases, paths, args)
+        failures = {name: print_results(name, r, args) for name, r in results.items()}
+        for name, failed in failures.items():
+            verdict = f"{failed} page(s) missed a target" if failed else "all targets met"
+            print(f"{name}: {verdict}")
         print(f"Load after: {load_average()}")
     finally:
         if args.database:
@@ -149,7 +173,21 @@ def prepare(
         "organization page": [f"/o/{slug}" for slug in slugs],
         "catalog API": [f"/api/organizations/{slug}/catalog" for slug in slugs],
     }
+    # The same URLs with popular ones requested more often (Zipf, s = 1: the k-th most popular
+    # URL 1/k as often as the first), as readers follow shared links and the first pages.
+    paths["list, Zipf"] = zipf(paths["proposal list"])
+    paths["proposal page, Zipf"] = zipf(paths["proposal page"])
     return timings, paths
+
+
+def zipf(paths: list[str], lines: int = 5000) -> list[str]:
+    distinct = list(dict.fromkeys(paths))
+    norm = sum(1 / rank for rank in range(1, len(distinct) + 1))
+    return [
+        path
+        for rank, path in enumerate(distinct, start=1)
+        for _ in range(max(1, round(lines / (rank * norm))))
+    ]
 
 
 def print_timings(timings: dict[str, float]) -> None:
@@ -203,16 +241,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int):
+def gunicorn(url: str, args, cache_seconds: str):
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-" + uuid.uuid4().hex,
         "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
+        "WEB_CONCURRENCY": str(args.workers),
         "MIGRATE_ON_START": "0",
         "ACCESS_LOG": "",
+        "PUBLIC_CACHE_SECONDS": cache_seconds,
+        "BENCH_NO_PRE_PING": "1" if args.no_pre_ping else "",
     }
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (open while the server runs)
         prefix="bench-gunicorn-", suffix=".log", delete=False
@@ -268,26 +308,59 @@ def wrk(base: str, paths: list[str], duration: int, connections: int) -> dict:
     return result
 
 
-def run_pages(base: str, paths: dict[str, list[str]], args) -> dict[str, dict]:
-    # Warm up: every worker imports templates and opens its connections.
-    for page_paths in paths.values():
-        wrk(base, page_paths, 2, args.connections)
-    results = {"bare (first)": wrk(base, paths["bare endpoint"], args.duration, args.connections)}
-    for name, page_paths in paths.items():
-        if name != "bare endpoint":
-            results[name] = wrk(base, page_paths, args.duration, args.connections)
-    results["bare (last)"] = wrk(base, paths["bare endpoint"], args.duration, args.connections)
+def run_pages(bases: dict[str, str], paths: dict[str, list[str]], args) -> dict[str, dict]:
+    """Each page on every server in turn, so that they share the machine's ups and downs."""
+    for base in bases.values():  # warm up: templates compiled, connections open
+        for page_paths in paths.values():
+            wrk(base, page_paths, 2, args.connections)
+    results = {name: {} for name in bases}
+
+    def measure(label: str, page_paths: list[str]) -> None:
+        for name, base in bases.items():
+            before = cache_counts(base, args.workers)
+            results[name][label] = wrk(base, page_paths, args.duration, args.connections)
+            results[name][label]["hit_rate"] = hit_rate(before, cache_counts(base, args.workers))
+
+    measure("bare (first)", paths["bare endpoint"])
+    for label, page_paths in paths.items():
+        if label != "bare endpoint":
+            measure(label, page_paths)
+    measure("bare (last)", paths["bare endpoint"])
     return results
 
 
-def print_results(results: dict[str, dict], args) -> None:
+def cache_counts(base: str, workers: int) -> dict[int, dict] | None:
+    """Each worker's public cache counters (asked until every worker has answered once)."""
+    import urllib.request
+
+    counts = {}
+    for _ in range(50 * workers):
+        with urllib.request.urlopen(base + "/_bench/cache-stats", timeout=5) as answer:
+            stats = json.load(answer)
+        counts[stats["pid"]] = stats
+        if len(counts) == workers:
+            return counts
+    return None
+
+
+def hit_rate(before: dict | None, after: dict | None) -> float | None:
+    if before is None or after is None or before.keys() != after.keys():
+        return None
+    hits = sum(after[pid]["hits"] - before[pid]["hits"] for pid in after)
+    misses = sum(after[pid]["misses"] - before[pid]["misses"] for pid in after)
+    return hits / (hits + misses) if hits + misses else None
+
+
+def print_results(setting: str, results: dict[str, dict], args) -> int:
+    """The table of one server; returns how many pages missed a target."""
     bare_rps = (results["bare (first)"]["rps"] + results["bare (last)"]["rps"]) / 2
     print(
-        f"\nLoad: wrk, {args.connections} connections, {args.duration} s per page, "
-        f"gunicorn {args.workers} sync workers, loopback, {os.cpu_count()} cores shared"
+        f"\n{setting.upper()}: wrk, {args.connections} connections, {args.duration} s per page,"
+        f" gunicorn {args.workers} sync workers, loopback, {os.cpu_count()} cores shared"
+        f"{', pool_recycle instead of pool_pre_ping' if args.no_pre_ping else ''}"
     )
     header = f"  {'page':<20} {'req/s':>8} {'x bare':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-    print(header + "  errors  p95<=100 ms  >=0.5 x bare")
+    print(header + "  errors  p95<=100 ms  >=0.5 x bare  cache hits")
     failures = 0
     for name, r in results.items():
         ratio = r["rps"] / bare_rps
@@ -298,17 +371,14 @@ def print_results(results: dict[str, dict], args) -> None:
             busy = ratio >= THROUGHPUT_TARGET and not errors
             failures += not (fast and busy)
             verdict = f"{'met' if fast else 'MISSED':>11}  {'met' if busy else 'MISSED':>12}"
+            if r.get("hit_rate") is not None:
+                verdict += f"  {r['hit_rate']:9.0%}"
         print(
             f"  {name:<20} {r['rps']:8.0f} {ratio:7.2f} {r['p50'] / 1000:7.1f}"
             f" {r['p95'] / 1000:7.1f} {r['p99'] / 1000:7.1f}  {errors:6d}  {verdict}"
         )
     print(f"  baseline: bare endpoint, mean of first and last run = {bare_rps:.0f} req/s")
-    print(
-        "  The organization page and the catalog API come from each worker's cache after the"
-        " warm-up\n  (forum/organizations/cache.py); bench/profile_page.py gives a fresh"
-        " render's cost."
-    )
-    print(f"\n{'all targets met' if not failures else f'{failures} page(s) missed a target'}")
+    return failures
 
 
 if __name__ == "__main__":

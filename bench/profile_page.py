@@ -5,6 +5,8 @@ Usage:  DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/prachakhom_ben
         .venv/bin/python bench/profile_page.py /o/bench-0001/proposals [--count 200] [--top 25]
 
 Point it at a database filled by `flask --app forum generate --scale province`.
+The public micro-cache is off unless --public-cache SECONDS (then the figures are those of a
+hit); --no-pre-ping replaces pool_pre_ping by pool_recycle.
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
+    parser.add_argument("--public-cache", type=float, default=0, metavar="SECONDS")
+    parser.add_argument("--no-pre-ping", action="store_true")
     args = parser.parse_args()
 
     from forum import create_app
 
-    app = create_app({"SECRET_KEY": "profile", "TESTING": False})
+    config = {"SECRET_KEY": "profile", "TESTING": False, "PUBLIC_CACHE_SECONDS": args.public_cache}
+    if args.no_pre_ping:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": False, "pool_recycle": 1800}
+    app = create_app(config)
     client = app.test_client()
     for url in args.urls:
         for _ in range(5):  # warm up: templates compiled, connections open

@@ -123,7 +123,9 @@ def cache_key() -> tuple | None:
     remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     if "_user_id" in session or remember_cookie in request.cookies or "_flashes" in session:
         return None
-    return (str(get_locale()), request.url_root, request.path, request.query_string)
+    # The URL root as its parts: request.url_root would build (and IRI-decode) a whole URL.
+    root = (request.scheme, request.host, request.root_path)
+    return (str(get_locale()), root, request.path, request.query_string)
 
 
 def serve_from_cache():
