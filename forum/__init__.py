@@ -33,6 +33,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object(Defaults)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PRACHAKHOM")  # e.g. PRACHAKHOM_UPLOAD_DIR=/srv/uploads
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if url := database_url_from_env():

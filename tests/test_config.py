@@ -1,0 +1,14 @@
+"""Settings come from the defaults, then instance/config.py, then the environment."""
+
+from forum import create_app
+from tests.conftest import base_config
+
+
+def test_prefixed_environment_variables_override_the_defaults(monkeypatch, database_url, tmp_path):
+    monkeypatch.setenv("PRACHAKHOM_PROPOSALS_PER_PAGE", "7")
+    monkeypatch.setenv("PRACHAKHOM_UPLOAD_DIR", str(tmp_path / "shared-uploads"))
+    app = create_app(base_config(database_url))
+    assert app.config["PROPOSALS_PER_PAGE"] == 7  # parsed as JSON: a number, not "7"
+    assert app.config["UPLOAD_DIR"] == str(tmp_path / "shared-uploads")
+    monkeypatch.delenv("PRACHAKHOM_PROPOSALS_PER_PAGE")
+    assert create_app(base_config(database_url)).config["PROPOSALS_PER_PAGE"] == 25
