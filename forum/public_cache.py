@@ -136,13 +136,12 @@ def serve_from_cache():
     if entry is None:
         g.public_cache_key = key  # store_in_cache keeps the answer
         return None
-    g.public_cache_hit = True
     return respond(entry)
 
 
 def store_in_cache(response):
     key = g.pop("public_cache_key", None)
-    if key is None or g.get("public_cache_hit") or not storable(response):
+    if key is None or not storable(response):  # no key: not cacheable, or served from it
         return response
     entry = make_entry(response)
     if entry is None:

@@ -13,7 +13,7 @@ from sqlalchemy import event, select, update
 from forum.extensions import db
 from forum.proposals.models import Proposal
 from forum.proposals.states import Status
-from forum.public_cache import PublicCache
+from forum.public_cache import Entry, PublicCache
 from tests.helpers import org
 from tests.test_queries import recorded_statements
 
@@ -264,8 +264,6 @@ def test_the_cache_is_bounded_by_size_least_recently_used_first():
     cache = PublicCache(seconds=5, max_bytes=8 * 100, clock=lambda: 0.0)
 
     def entry(size: int):
-        from forum.public_cache import Entry
-
         return Entry(b"x" * size, [], 200, 0.0, "d", False)
 
     for key in range(8):
