@@ -33,8 +33,9 @@ class Defaults:
     # thread of the web process (several application servers: set JOBS_IN_WORKER=1).
     JOBS_IN_WORKER = os.environ.get("JOBS_IN_WORKER", "0") == "1"
     # Anonymous visitors' public pages are served from each process's memory for this many
-    # seconds (forum/public_cache.py; 0 = off): they may see data that much old.
-    PUBLIC_CACHE_SECONDS = float(os.environ.get("PUBLIC_CACHE_SECONDS", "5"))
+    # seconds (forum/public_cache.py; 0 = off): they may see data that much old, except for a
+    # window after they changed something themselves (read your own writes).
+    PUBLIC_CACHE_SECONDS = float(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
     PUBLIC_CACHE_MAX_BYTES = 32 * 1024 * 1024
 
 

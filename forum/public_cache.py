@@ -41,6 +41,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "api.catalog",
     }
 )
+WROTE_UNTIL = "_fresh_until"  # session key: read your own writes until this time
 # Headers a stored answer does not keep: set per answer here, or by Flask and werkzeug.
 NOT_STORED = frozenset(
     {"set-cookie", "etag", "cache-control", "age", "date", "expires", "content-length"}
@@ -105,10 +106,13 @@ def init_app(app) -> None:
     seconds = app.config["PUBLIC_CACHE_SECONDS"]
     app.extensions["public_cache"] = PublicCache(seconds, app.config["PUBLIC_CACHE_MAX_BYTES"])
     if seconds > 0:
-        # Registered last: runs after the other before_request hooks (NUL refusal, CSRF) and
-        # as the first after_request hook, before the security headers are added.
-        app.before_request(serve_from_cache)
+        # First of the before_request hooks: a hit answers a GET whose URL already went through
+        # all of them (NUL refusal, rate limits, CSRF, which only guards POSTs) when it was
+        # stored, so a hit skips them. Registered last among after_request hooks, which Flask
+        # runs in reverse: it runs first, before the security headers are added.
+        app.before_request_funcs.setdefault(None, []).insert(0, serve_from_cache)
         app.after_request(store_in_cache)
+        app.after_request(remember_write)
 
 
 def public_cache() -> PublicCache:
@@ -123,6 +127,8 @@ def cache_key() -> tuple | None:
     remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     if "_user_id" in session or remember_cookie in request.cookies or "_flashes" in session:
         return None
+    if session.get(WROTE_UNTIL, 0) > time.time():
+        return None  # this visitor changed something: they read fresh pages for a window
     # The URL root as its parts: request.url_root would build (and IRI-decode) a whole URL.
     root = (request.scheme, request.host, request.root_path)
     return (str(get_locale()), root, request.path, request.query_string)
@@ -148,6 +154,16 @@ def store_in_cache(response):
         return response
     public_cache().put(key, entry)
     return respond(entry)
+
+
+def remember_write(response):
+    """After an accepted POST (a submission, a withdrawal by tracking code, a language switch)
+    this visitor is served fresh pages for one window, so they see what they just did even
+    where another worker still holds an older copy. Wall-clock time: it travels between
+    servers in the session cookie."""
+    if request.method == "POST" and response.status_code < 400:
+        session[WROTE_UNTIL] = time.time() + public_cache().seconds
+    return response
 
 
 def storable(response) -> bool:

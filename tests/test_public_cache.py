@@ -273,3 +273,25 @@ def test_the_cache_is_bounded_by_size_least_recently_used_first():
     assert cache.get(1) is None and cache.get(0) is not None and len(cache) == 8
     cache.put(9, entry(101))  # over an eighth of the whole: not kept at all
     assert cache.get(9) is None
+
+
+def test_a_visitor_who_changed_something_reads_fresh_pages(app, client):
+    """Read your own writes: after an accepted POST the visitor skips the cache for a window,
+    while other visitors may still be served the older copy."""
+    from tests.helpers import valid_proposal_form
+
+    url = "/o/ban-on/proposals"
+    client.get(url)
+    get_without_database(client, url)  # cached
+    other = app.test_client()
+    get_without_database(other, url)
+
+    form = valid_proposal_form(org("ban-on"))
+    form["title"] = "ซ่อมสะพานข้ามลำห้วยแม่ตีบ"
+    assert client.post("/o/ban-on/proposals/new", data=form).status_code == 302
+    client.get("/track")  # the confirmation's message, shown off the list
+
+    with database_use() as (statements, _):
+        fresh = client.get(url).get_data(as_text=True)
+    assert statements and form["title"] in fresh
+    assert form["title"] not in get_without_database(other, url).get_data(as_text=True)
