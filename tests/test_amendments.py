@@ -278,3 +278,48 @@ def test_a_decision_has_exactly_one_subject(client):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_change_typed_in_a_browser_keeps_what_was_left_blank(client, auth):
+    """A browser sends "" for every untouched input: those fields and budget years stay as they
+    are in the plan; only the year typed in changes."""
+    from forum.plans.amendments import TEXT_FIELDS
+
+    project = a_plan_project()
+    before = {str(year): amount for year, amount in project.budget_by_year.items() if amount}
+    amendment = draft_change(client, auth)
+    years = org("ban-on").current_period.years
+    form = {name: "" for name in TEXT_FIELDS} | {f"budget_{year}": "" for year in years}
+    last = years[-1]
+    raised = before.get(str(last), 0) + 10_000
+    form[f"budget_{last}"] = str(raised)
+    response = item(client, "ban-on", amendment, "change", proposal_id=project.id,
+                    reason="ราคาวัสดุสูงขึ้น", **form)  # fmt: skip
+    assert response.status_code == 302, flash_errors(response)
+    db.session.expire_all()
+    [saved] = db.session.get(Amendment, amendment).items
+    assert saved.new_values == {"budgets": {**before, str(last): raised}}
+
+
+def test_an_item_whose_project_moved_on_is_refused_at_the_next_step(client, auth):
+    """A proposal carried in by an addition is withdrawn meanwhile: the amendment cannot pass
+    its next step until the item is taken out."""
+    project = db.session.scalars(
+        select(Proposal).where(
+            Proposal.organization_id == org("ban-on").id, Proposal.status == "submitted"
+        )
+    ).first()
+    as_user(auth, "officer-banon")
+    addition = new_amendment(client, "ban-on", "addition")
+    response = item(client, "ban-on", addition, "add", proposal_id=project.id,
+                    reason="ประชาคมขอเพิ่มเติม")  # fmt: skip
+    assert response.status_code == 302, flash_errors(response)
+    title = project.title
+    project.status = "withdrawn"
+    db.session.commit()
+    meeting = record_meeting(client, "ban-on", "subdistrict_forum", present=90)
+    response = step(client, "ban-on", addition, "amendment_forum", meeting_id=meeting)
+    assert response.status_code == 422
+    assert any(title in e for e in flash_errors(response))
+    db.session.expire_all()
+    assert db.session.get(Amendment, addition).status == "draft"

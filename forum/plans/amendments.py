@@ -21,7 +21,7 @@ from forum.plans.amendment_models import (
     AmendmentKind,
     AmendmentStatus,
 )
-from forum.plans.annexes import NO_PROGRAM, alignment, annex_project
+from forum.plans.annexes import NO_PROGRAM, PLAN_STATUSES, alignment, annex_project
 from forum.plans.models import PlanVersion
 from forum.plans.versions import freeze_version, project_snapshot
 from forum.proposals.models import Proposal
@@ -128,6 +128,45 @@ def create_amendment(organization, kind: str, user, note: str | None = None) -> 
     return amendment
 
 
+def carried_over(proposal_id: int) -> bool:
+    """Whether the proposal was already carried into another plan period (forum.tracking)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Proposal).where(Proposal.carried_from_id == proposal_id)
+    ) > 0
+
+
+def may_carry_in(proposal: Proposal, snapshots) -> bool:
+    return (
+        proposal.id not in snapshots
+        and proposal.status in CARRYABLE
+        and not carried_over(proposal.id)
+    )
+
+
+def check_items_still_apply(amendment: Amendment) -> None:
+    """Projects move on while an amendment is considered (withdrawn, merged, carried over):
+    every step re-checks that each item still fits the project it names."""
+    snapshots = base_snapshots(amendment)
+    for number, item in enumerate(amendment.items, 1):
+        proposal = item.proposal
+        if proposal is None:
+            continue
+        if item.action == "add":
+            fits = may_carry_in(proposal, snapshots)
+        else:
+            fits = proposal.status in PLAN_STATUSES
+        if not fits:
+            raise AmendmentError(
+                _(
+                    "Item %(number)d no longer fits: the project “%(title)s” is now “%(status)s”. "
+                    "Take the item out of the amendment or change it.",
+                    number=number,
+                    title=proposal.title,
+                    status=proposal.status_enum.title,
+                )
+            )
+
+
 def check_current(amendment: Amendment) -> None:
     current = current_version(amendment.plan_period)
     if current is None or current.id != amendment.base_version_id:
@@ -196,7 +235,7 @@ def _item_values(amendment: Amendment, data: ItemInput, snapshots) -> tuple:
     if data.action == "add":
         if data.proposal_id:
             proposal = _own_proposal(amendment, data.proposal_id)
-            if proposal.id in snapshots or proposal.status not in CARRYABLE:
+            if not may_carry_in(proposal, snapshots):
                 raise AmendmentError(
                     _("Only a proposal that is not in the plan yet can be carried in.")
                 )
@@ -222,17 +261,16 @@ def _item_values(amendment: Amendment, data: ItemInput, snapshots) -> tuple:
         )
     if data.action == "remove":
         return proposal.id, {}, {k: old.get(k) for k in (*TEXT_FIELDS, "budgets")}
-    # A field not given (None) stays; an emptied one ("") is cleared, except the title.
-    given = {
-        k: v or None for k, v in (data.values or {}).items() if k in TEXT_FIELDS and v is not None
-    }
-    if "title" in given and not given["title"]:
-        raise AmendmentError(_("Enter the project title."))
+    # A field left blank stays as it is in the plan: a browser sends "" for every input the
+    # officer did not touch. Budgets likewise: the years typed in replace those years only.
+    given = {k: v for k, v in (data.values or {}).items() if k in TEXT_FIELDS and v}
     new = {k: v for k, v in given.items() if v != (old.get(k) or None)}
-    if data.budgets is not None:
-        budgets = _budgets_json({y: a for y, a in data.budgets.items() if a})
-        if budgets != {y: a for y, a in old["budgets"].items() if a}:
-            new["budgets"] = budgets
+    if data.budgets:
+        before = {y: a for y, a in old["budgets"].items() if a}
+        typed = {str(year): amount for year, amount in data.budgets.items()}
+        after = {y: a for y, a in sorted({**before, **typed}.items()) if a}
+        if after != before:
+            new["budgets"] = after
     if not new:
         raise AmendmentError(_("Nothing differs from the plan: change at least one field."))
     if amendment.kind == AmendmentKind.CORRECTION and "budgets" in new:
@@ -282,6 +320,7 @@ def take_step(amendment: Amendment, action: str, user, *, meeting=None, reason=N
         check_current(amendment)
         if not amendment.items:
             raise AmendmentError(_("The amendment has no items yet."))
+        check_items_still_apply(amendment)
     try:
         decision = apply_transition(
             amendment, action, user, meeting=meeting, reason=reason, vote=vote
