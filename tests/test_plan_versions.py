@@ -111,9 +111,13 @@ def test_announcing_freezes_version_1_once(client, auth, khelang_admin):
     db.session.get(Proposal, second).status = "committee_approved"
     db.session.commit()
     as_user(auth, "mayor-khelang")
-    assert client.post("/o/khelang-nakhon/plan/announce").status_code == 302
-    assert status_of(second) == "announced"
-    assert [v.number for v in versions("khelang-nakhon")] == [1]  # a later one is an amendment
+    # Once announced, a project joins the plan by an amendment (เพิ่มเติม), not on its own.
+    response = client.post("/o/khelang-nakhon/plan/announce", follow_redirects=True)
+    assert "เพิ่มเติม" in response.get_data(as_text=True)
+    assert status_of(second) == "committee_approved"
+    assert client.post(f"/proposals/{second}/act/announce").status_code in (302, 409, 422)
+    assert status_of(second) == "committee_approved"
+    assert [v.number for v in versions("khelang-nakhon")] == [1]
 
 
 def test_nothing_announced_is_refused_with_a_message(client, auth):

@@ -141,6 +141,9 @@ def _choices(form, amendment, action: str) -> None:
             .where(
                 Proposal.organization_id == amendment.organization_id,
                 Proposal.status.in_([str(s) for s in CARRYABLE]),
+                Proposal.id.not_in(  # already carried into another plan period
+                    select(Proposal.carried_from_id).where(Proposal.carried_from_id.is_not(None))
+                ),
             )
             .order_by(Proposal.id)
         ).all()

@@ -284,6 +284,24 @@ def check_meeting(transition: Transition, proposal, meeting) -> None:
         raise WorkflowError(problem)
 
 
+def _check_plan_not_yet_announced(proposal) -> None:
+    """Once a plan period has a frozen version, a project joins that plan only by an amendment
+    (เพิ่มเติม, ข้อ 22): announcing it on its own would slip it in without one."""
+    from forum.plans.amendments import current_version  # plans builds on the workflow
+
+    if proposal.plan_period is None:
+        return
+    version = current_version(proposal.plan_period)
+    if version is not None:
+        raise WorkflowError(
+            _(
+                "The plan was announced as version %(number)d: a project joins it by an "
+                "amendment (เพิ่มเติม), not by announcing it.",
+                number=version.number,
+            )
+        )
+
+
 def apply_transition(
     proposal,
     action: str,
@@ -319,6 +337,8 @@ def apply_transition(
         raise WorkflowError(_("Give a reason: it is recorded with the decision."))
     if action == "merge":
         _check_merge_target(proposal, merged_into)
+    if action == "announce":
+        _check_plan_not_yet_announced(proposal)
     if ballot_round is not None and vote is None:
         vote = ballot_round.vote_for(proposal.id)
     from_status = proposal.status
