@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
@@ -102,11 +103,14 @@ def new_amendment(slug: str):
     if form.validate_on_submit():
         try:
             amendment = create_amendment(organization, form.kind.data, current_user, form.note.data)
+            db.session.commit()
         except AmendmentError as error:
             db.session.rollback()
             flash(str(error), "error")
+        except IntegrityError:  # another amendment of this kind took the number at the same moment
+            db.session.rollback()
+            flash(_("Another amendment was drafted at the same moment. Please try again."), "error")
         else:
-            db.session.commit()
             return redirect(url_for(".amendment", slug=slug, amendment_id=amendment.id))
     status = 422 if request.method == "POST" else 200
     return render_template("amendments/new.html", organization=organization, form=form), status
@@ -348,11 +352,16 @@ def amendment_step(slug: str, amendment_id: int, action: str):
                 reason=form.reason.data,
                 vote=form.vote() if meeting is not None else None,
             )
+            db.session.commit()
         except AmendmentError as error:
             db.session.rollback()
             flash(str(error), "error")
+        except (StaleDataError, IntegrityError):  # a double click, or two officers at once
+            db.session.rollback()
+            flash(_("Someone recorded a step on this amendment at the same moment: here is "
+                    "where it stands now."), "error")  # fmt: skip
+            return redirect(url_for(".amendment", slug=slug, amendment_id=amendment.id))
         else:
-            db.session.commit()
             flash(_("Recorded: %(to)s.", to=amendment.status_enum.title), "success")
             return redirect(url_for(".amendment", slug=slug, amendment_id=amendment.id))
     return render_template(
