@@ -323,3 +323,22 @@ def test_an_item_whose_project_moved_on_is_refused_at_the_next_step(client, auth
     assert any(title in e for e in flash_errors(response))
     db.session.expire_all()
     assert db.session.get(Amendment, addition).status == "draft"
+
+
+def test_an_approval_must_be_carried_by_its_vote(client, auth):
+    amendment = draft_change(client, auth)
+    response = item(client, "ban-on", amendment, "change", proposal_id=a_plan_project().id,
+                    target="ถนนยาว 300 เมตร", reason="สำรวจใหม่")  # fmt: skip
+    assert response.status_code == 302, flash_errors(response)
+    meeting = record_meeting(client, "ban-on", "subdistrict_forum", present=90)
+    for votes, expected in (({"votes_for": 1, "votes_against": 6}, "ไม่อนุมัติ"),
+                            ({"votes_for": 80, "votes_against": 20}, "90")):  # fmt: skip
+        response = step(client, "ban-on", amendment, "amendment_forum", meeting_id=meeting,
+                        votes_abstain=0, **votes)  # fmt: skip
+        assert response.status_code == 422
+        assert any(expected in e for e in flash_errors(response))
+    db.session.expire_all()
+    assert db.session.get(Amendment, amendment).status == "draft"
+    response = step(client, "ban-on", amendment, "amendment_forum", meeting_id=meeting,
+                    votes_for=70, votes_against=5, votes_abstain=2)  # fmt: skip
+    assert response.status_code == 302, flash_errors(response)

@@ -167,6 +167,28 @@ def check_items_still_apply(amendment: Amendment) -> None:
             )
 
 
+def check_vote_carries(vote: dict, meeting) -> None:
+    """An approval recorded with its vote must be carried by it (the record is permanent)."""
+    total = vote["for"] + vote["against"] + vote["abstain"]
+    if meeting is not None and meeting.attendance and total > meeting.attendance:
+        raise AmendmentError(
+            _(
+                "%(total)d votes were entered, but %(present)d people were present at the "
+                "meeting.",
+                total=total,
+                present=meeting.attendance,
+            )
+        )
+    if vote["for"] <= vote["against"]:
+        raise AmendmentError(
+            _(
+                "%(for)d for and %(against)d against does not carry the approval: record "
+                "“Not approved” instead.",
+                **{"for": vote["for"], "against": vote["against"]},
+            )
+        )
+
+
 def check_current(amendment: Amendment) -> None:
     current = current_version(amendment.plan_period)
     if current is None or current.id != amendment.base_version_id:
@@ -321,6 +343,8 @@ def take_step(amendment: Amendment, action: str, user, *, meeting=None, reason=N
         if not amendment.items:
             raise AmendmentError(_("The amendment has no items yet."))
         check_items_still_apply(amendment)
+        if vote is not None:
+            check_vote_carries(vote, meeting)
     try:
         decision = apply_transition(
             amendment, action, user, meeting=meeting, reason=reason, vote=vote
