@@ -10,8 +10,10 @@ from sqlalchemy.exc import DBAPIError
 from forum.extensions import db
 from forum.tracking.models import AppendOnlyUpdateError, ImplementationUpdate
 from forum.tracking.services import fiscal_year, latest_updates, year_projects
+from tests.conftest import POSTGRES_SERVER_URL
 from tests.helpers import org
 
+POSTGRES = bool(POSTGRES_SERVER_URL)
 YEAR = 2568  # the demo records 2567; 2568's plan projects have no update yet
 
 
@@ -157,3 +159,39 @@ def test_the_thai_fiscal_year_starts_on_the_first_of_october():
     assert fiscal_year(date(2023, 9, 30)) == 2566
     assert fiscal_year(date(2023, 10, 1)) == 2567
     assert fiscal_year(date(2024, 1, 15)) == 2567
+
+
+@pytest.mark.skipif(
+    not POSTGRES, reason="row locks: SQLite has none (it serialises writers by the file lock)"
+)
+def test_officers_saving_the_same_project_at_once_store_one_update(app, project):
+    """Eight officers' browsers save the first update of one project at the same moment: one
+    is stored, the others are told someone saved first."""
+    import threading
+
+    from tests.conftest import AuthActions
+
+    browsers = []
+    for _ in range(8):
+        browser = app.test_client()
+        AuthActions(browser).login("officer-banon")
+        browsers.append(browser)
+    barrier = threading.Barrier(len(browsers))
+    statuses: list[int] = []
+
+    def save(browser):
+        with app.app_context():
+            barrier.wait(timeout=60)
+            answer = browser.post(update_url(project.id), data={
+                "stage": "budgeted", "budget_amount": "500,000", "based_on": "",
+            })  # fmt: skip
+            statuses.append(answer.status_code)
+
+    threads = [threading.Thread(target=save, args=(b,)) for b in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [302] + [409] * (len(browsers) - 1), statuses
+    db.session.expire_all()
+    assert updates_of(project.id) == 1

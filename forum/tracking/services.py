@@ -108,6 +108,10 @@ def record_update(
         raise TrackingError(
             _("This project is not in the plan with a budget for %(year)s.", year=year)
         )
+    # Two officers saving at once: on PostgreSQL the project's row lock makes the second wait,
+    # then see the first one's update as the latest and be refused below (SQLite serialises
+    # writers itself).
+    db.session.execute(select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
     latest = latest_updates([proposal.id], year).get(proposal.id)
     if (latest.id if latest else None) != based_on:
         raise TrackingError(
