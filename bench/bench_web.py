@@ -63,8 +63,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--scale", default="province", choices=["small", "province", "country"])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--duration", type=int, default=30,
+        help="seconds per page (long enough to get past the cache's first fill)",
+    )
+    parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--database", help="use this existing, generated database")
