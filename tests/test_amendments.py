@@ -292,7 +292,7 @@ def test_a_change_typed_in_a_browser_keeps_what_was_left_blank(client, auth):
     form = {name: "" for name in TEXT_FIELDS} | {f"budget_{year}": "" for year in years}
     last = years[-1]
     raised = before.get(str(last), 0) + 10_000
-    form[f"budget_{last}"] = str(raised)
+    form[f"budget_{last}"] = f"{raised:,}"  # typed with separators, as on the proposal form
     response = item(client, "ban-on", amendment, "change", proposal_id=project.id,
                     reason="ราคาวัสดุสูงขึ้น", **form)  # fmt: skip
     assert response.status_code == 302, flash_errors(response)

@@ -4,15 +4,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from forum.plans.amendment_models import KIND_TITLES, AmendmentKind
-from forum.proposals.models import BUDGET_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
+from forum.proposals.forms import BahtField, too_long
+from forum.proposals.models import SHORT_MAX, TEXT_MAX, TITLE_MAX
 from forum.proposals.states import ANNEX_TITLES, Annex
-
-
-def _too_long(limit: int) -> Length:
-    return Length(max=limit, message=_l("At most %(max)d characters.", max=limit))
 
 
 class AmendmentForm(FlaskForm):
@@ -20,7 +17,7 @@ class AmendmentForm(FlaskForm):
         _l("Kind of amendment"),
         choices=[SelectChoice(k.value, KIND_TITLES[k]) for k in AmendmentKind],
     )
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), _too_long(2000)])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), too_long(2000)])
 
 
 class ItemForm(FlaskForm):
@@ -29,23 +26,23 @@ class ItemForm(FlaskForm):
     # The amendment's version when the form was opened: a later save by someone else refuses it.
     record_version = HiddenField()
     proposal_id = SelectField(_l("Project"), coerce=int, validate_choice=False)
-    title = StringField(_l("Project title"), validators=[Optional(), _too_long(TITLE_MAX)])
-    objective = TextAreaField(_l("Objective"), validators=[Optional(), _too_long(TEXT_MAX)])
+    title = StringField(_l("Project title"), validators=[Optional(), too_long(TITLE_MAX)])
+    objective = TextAreaField(_l("Objective"), validators=[Optional(), too_long(TEXT_MAX)])
     target = TextAreaField(
-        _l("Target (output of the project)"), validators=[Optional(), _too_long(TEXT_MAX)]
+        _l("Target (output of the project)"), validators=[Optional(), too_long(TEXT_MAX)]
     )
-    kpi = TextAreaField(_l("Indicator (KPI)"), validators=[Optional(), _too_long(TEXT_MAX)])
+    kpi = TextAreaField(_l("Indicator (KPI)"), validators=[Optional(), too_long(TEXT_MAX)])
     expected_result = TextAreaField(
-        _l("Expected result"), validators=[Optional(), _too_long(TEXT_MAX)]
+        _l("Expected result"), validators=[Optional(), too_long(TEXT_MAX)]
     )
     responsible_unit = StringField(
-        _l("Responsible unit"), validators=[Optional(), _too_long(SHORT_MAX)]
+        _l("Responsible unit"), validators=[Optional(), too_long(SHORT_MAX)]
     )
     equipment_category = StringField(
-        _l("Equipment category (form P.03)"), validators=[Optional(), _too_long(SHORT_MAX)]
+        _l("Equipment category (form P.03)"), validators=[Optional(), too_long(SHORT_MAX)]
     )
     equipment_type = StringField(
-        _l("Equipment type (form P.03)"), validators=[Optional(), _too_long(SHORT_MAX)]
+        _l("Equipment type (form P.03)"), validators=[Optional(), too_long(SHORT_MAX)]
     )
     strategy_id = SelectField(_l("Strategy"), coerce=int, validate_choice=False)
     tactic_id = SelectField(_l("Tactic"), coerce=int, validate_choice=False)
@@ -56,7 +53,7 @@ class ItemForm(FlaskForm):
         default=Annex.OWN.value,
     )
     reason = TextAreaField(
-        _l("Reason (เหตุผลความจำเป็น)"), validators=[Optional(), _too_long(TEXT_MAX)]
+        _l("Reason (เหตุผลความจำเป็น)"), validators=[Optional(), too_long(TEXT_MAX)]
     )
 
     def budget_fields(self):
@@ -78,17 +75,9 @@ def item_form(years, *args, **kwargs) -> ItemForm:
         pass
 
     for year in years:
-        setattr(
-            PeriodItemForm,
-            f"budget_{year}",
-            IntegerField(
-                _l("Budget %(year)d (baht)", year=year),
-                validators=[
-                    Optional(),
-                    NumberRange(min=0, max=BUDGET_MAX, message=_l("Enter whole baht.")),
-                ],
-            ),
-        )
+        # As on the proposal form: "1,250,000" is accepted and kept as typed on a refusal.
+        field = BahtField(_l("Budget %(year)s (baht)", year=year))
+        setattr(PeriodItemForm, f"budget_{year}", field)
     form = PeriodItemForm(*args, **kwargs)
     form.years = list(years)
     return form
@@ -101,7 +90,7 @@ class StepForm(FlaskForm):
     votes_for = IntegerField(_l("Votes for"), validators=[Optional(), NumberRange(min=0)])
     votes_against = IntegerField(_l("Votes against"), validators=[Optional(), NumberRange(min=0)])
     votes_abstain = IntegerField(_l("Abstentions"), validators=[Optional(), NumberRange(min=0)])
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), _too_long(4000)])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), too_long(4000)])
 
     def vote(self) -> dict | None:
         """The same shape as a ballot round's line in a proposal's Decision."""
