@@ -148,7 +148,7 @@ def test_gunicorn_migrates_on_start_and_serves_pages(database_url, tmp_path):
         "SECRET_KEY": "deploy-test",
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
-        "ACCESS_LOG": "",
+        "ACCESS_LOG": "-",
         "MIGRATE_ON_START": "1",
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
@@ -179,3 +179,7 @@ def test_gunicorn_migrates_on_start_and_serves_pages(database_url, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+    # Migrating in the master must leave gunicorn's own loggers working.
+    output = log.read_text()
+    assert "Booting worker" in output
+    assert '"GET /api/organizations HTTP/1.1" 200' in output
