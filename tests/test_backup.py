@@ -1,5 +1,8 @@
 """Backup and restore round-trip the whole database, row for row."""
 
+import os
+import stat
+
 import pytest
 from sqlalchemy import MetaData, select, text
 
@@ -50,6 +53,18 @@ def test_round_trip_restores_every_row(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     db.engine.dispose()
     assert every_row(db.engine) == before
+
+
+def test_backup_is_readable_by_its_owner_only_and_makes_its_folder(runner, tmp_path):
+    target = tmp_path / "backups" / "nightly.backup"  # the folder does not exist yet
+    previous_umask = os.umask(0o022)  # the usual umask: new files world-readable
+    try:
+        result = runner.invoke(args=["backup", str(target)])
+    finally:
+        os.umask(previous_umask)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
 
 
 def test_backup_never_overwrites_a_file(app, runner, tmp_path):

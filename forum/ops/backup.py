@@ -19,11 +19,29 @@ class BackupError(RuntimeError):
     """A backup or restore that could not be done; the message says why and what to do."""
 
 
+# A backup holds password hashes and phone numbers: only its owner may read it.
+BACKUP_FILE_MODE = 0o600
+BACKUP_DIR_MODE = 0o700
+
+
 def backup_database(database_url: str, target: Path) -> None:
-    """Write a backup of the whole database to ``target``, which must not exist yet."""
+    """Write a backup of the whole database to ``target``, which must not exist yet.
+
+    Missing folders are created (owner only); the file is readable by its owner only from the
+    first byte written, whatever the umask."""
     url = make_url(database_url)
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file name")
+    target.parent.mkdir(mode=BACKUP_DIR_MODE, parents=True, exist_ok=True)
+    previous_umask = os.umask(0o077)
+    try:
+        _write_backup(url, target)
+    finally:
+        os.umask(previous_umask)
+    target.chmod(BACKUP_FILE_MODE)
+
+
+def _write_backup(url: URL, target: Path) -> None:
     if url.get_backend_name() == "sqlite":
         _sqlite_backup(_sqlite_path(url), target)
     elif url.get_backend_name() == "postgresql":
