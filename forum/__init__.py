@@ -7,15 +7,31 @@ from flask import Flask
 
 from forum.config import DEV_SECRET_KEY, Defaults, database_url_from_env
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A built wheel carries templates/ and migrations/ inside the package (see setup.py); a checkout
+# keeps them at its top level, next to instance/.
+INSTALLED = (PACKAGE_DIR / "templates").is_dir()
+
+
+def app_folder(name: str) -> Path:
+    return PACKAGE_DIR / name if INSTALLED else PROJECT_ROOT / name
+
+
+def instance_folder() -> str | None:
+    """PRACHAKHOM_INSTANCE_PATH, else instance/ of the checkout; an installed app without the
+    variable uses Flask's default (<prefix>/var/forum-instance)."""
+    if path := os.environ.get("PRACHAKHOM_INSTANCE_PATH"):
+        return path
+    return None if INSTALLED else str(PROJECT_ROOT / "instance")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=instance_folder(),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(app_folder("templates")),
     )
     load_config(app, test_config)
     app.json.ensure_ascii = False  # Thai stays readable in the open-data API
@@ -56,7 +72,7 @@ def register_extensions(app: Flask) -> None:
     from forum.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(app_folder("migrations")), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     init_login(app)
