@@ -55,6 +55,12 @@ MATRIX = {
         "GET", "/o/{slug}/catalog/strategies/{strategy}/tactics/new", OFFICE_ONLY
     ),
     "catalog.import_text": ("GET", "/o/{slug}/catalog/import", OFFICE_ONLY),
+    "catalog.edit_text_item": ("GET", "/o/{slug}/catalog/goal/{goal}/text", OFFICE_ONLY),
+    "catalog.new_text_item": (
+        "GET", "/o/{slug}/catalog/strategies/{strategy}/goal/new", OFFICE_ONLY
+    ),
+    "catalog.retire_item": ("POST", "/o/{slug}/catalog/tactic/{tactic}/retire", OFFICE_ONLY),
+    "catalog.move_item": ("POST", "/o/{slug}/catalog/tactic/{tactic}/move", OFFICE_ONLY),
     "proposals.index": ("GET", "/o/{slug}/proposals", PUBLIC),
     "proposals.new": ("GET", "/o/{slug}/proposals/new", PUBLIC),
     "proposals.submitted": ("GET", "/submitted/{code}", PUBLIC),
@@ -210,9 +216,15 @@ def scene(app):
     db.session.add(job)
     db.session.commit()
     strategy = ban_on.strategies[0]
+    if not strategy.goals:
+        from forum.catalog.models import Goal
+
+        strategy.goals.append(Goal(number=1, text="เป้าประสงค์"))
+        db.session.commit()
     return {
         "slug": "ban-on", "proposal": proposal.id, "draft": draft.id, "meeting": meeting.id,
         "round": ballot_round.id, "strategy": strategy.id, "tactic": strategy.tactics[0].id,
+        "goal": strategy.goals[0].id,
         "code": proposal.tracking_code, "job": job.token,
         "marks": {f"p{p.id}": "for" for p in plan_items},
     }

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -14,6 +14,11 @@ class OrganizationVisionForm(FlaskForm):
 
 class StrategyForm(FlaskForm):
     title = TextAreaField(_l("Strategy"), validators=[DataRequired(), Length(max=2000)])
+    province_number = SelectField(
+        _l("Province-wide strategy it links up to (line E of form P.02)"),
+        coerce=int,
+        validate_choice=True,
+    )
     national_strategy = TextAreaField(
         _l("A. National strategy"), validators=[Optional(), Length(max=2000)]
     )
@@ -25,6 +30,19 @@ class StrategyForm(FlaskForm):
     provincial_strategy = TextAreaField(
         _l("D. Provincial strategy"), validators=[Optional(), Length(max=2000)]
     )
+
+
+    def __init__(self, *args, province_strategies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province_number.choices = [SelectChoice(0, _l("— none —"))] + [
+            SelectChoice(s.number, s.label) for s in province_strategies
+        ]
+
+
+class CatalogTextForm(FlaskForm):
+    """A mission, goal or indicator: one numbered text."""
+
+    text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=4000)])
 
 
 class TacticForm(FlaskForm):

@@ -1,8 +1,9 @@
 """Writes a parsed catalog into the database, idempotently.
 
 Items are matched by number (strategy N, tactic "N.M", goal/KPI/mission N): a matching item
-gets the published text, a new one is added, and one the text no longer has is kept (proposals
-may point at it) and reported. Importing the same text twice changes nothing.
+gets the published text, a new one is added, and one the text no longer has is retired (never
+deleted: proposals may cite it); an item the text has again is restored. Importing the same
+text twice changes nothing. `preview_catalog` answers what an import would do, without doing it.
 """
 
 from dataclasses import dataclass, field
@@ -10,77 +11,133 @@ from dataclasses import dataclass, field
 from forum.catalog.models import Goal, Kpi, Mission, Strategy, Tactic
 from forum.extensions import db
 
+ADD, CHANGE, RETIRE, RESTORE = "add", "change", "retire", "restore"
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # ADD, CHANGE, RETIRE or RESTORE
+    kind: str  # strategy, tactic, goal, kpi, mission, vision, notes
+    number: str  # the item's own number ("3", or "1.2" for a tactic)
+    strategy: int | None = None  # the strategy a goal or KPI belongs to
+    before: str | None = None
+    after: str | None = None
+
 
 @dataclass
 class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    kept_missing: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
-    def count(self, bucket: dict, kind: str) -> None:
-        bucket[kind] = bucket.get(kind, 0) + 1
+    def add(self, action, kind, label, before=None, after=None) -> None:
+        number, strategy = label
+        self.changes.append(Change(action, kind, str(number), strategy, before, after))
+
+    def by_action(self, action: str) -> list[Change]:
+        return [c for c in self.changes if c.action == action]
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.changes)
+
+    def _counts(self, action: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for change in self.by_action(action):
+            counts[change.kind] = counts.get(change.kind, 0) + 1
+        return counts
+
+    @property
+    def created(self) -> dict[str, int]:
+        return self._counts(ADD)
+
+    @property
+    def updated(self) -> dict[str, int]:
+        return self._counts(CHANGE)
 
     def summary(self) -> str:
-        def fmt(bucket):
-            return ", ".join(f"{k} {v}" for k, v in sorted(bucket.items())) or "0"
+        def fmt(counts):
+            return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "0"
 
         text = f"created: {fmt(self.created)}; updated: {fmt(self.updated)}"
-        if self.kept_missing:
-            text += f"; not in the text, kept: {', '.join(self.kept_missing)}"
+        if retired := self._counts(RETIRE):
+            text += f"; retired (not in the text): {fmt(retired)}"
+        if restored := self._counts(RESTORE):
+            text += f"; restored: {fmt(restored)}"
         return text
 
 
-def _set(obj, attr: str, value, report: LoadReport, kind: str, is_new: bool) -> None:
-    if getattr(obj, attr) != value:
+def _set(obj, attr: str, value, report: LoadReport, kind: str, label: tuple) -> None:
+    before = getattr(obj, attr)
+    if before != value:
         setattr(obj, attr, value)
-        if not is_new:
-            report.count(report.updated, kind)
+        report.add(CHANGE, kind, label, _text(before), _text(value))
 
 
-def _sync_numbered(parent_items, texts, factory, kind, report, attr="text"):
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _bring_back(item, report: LoadReport, kind: str, label: tuple) -> None:
+    if item.retired:
+        item.restore()
+        report.add(RESTORE, kind, label)
+
+
+def _retire(items, report: LoadReport, kind: str, strategy: int | None) -> None:
+    for item in items:
+        if not item.retired:
+            item.retire()
+            report.add(RETIRE, kind, (item.number, strategy), before=_describe(item))
+
+
+def _describe(item) -> str:
+    return getattr(item, "title", None) or getattr(item, "text", "")
+
+
+def _sync_numbered(parent_items, texts, factory, kind, report, strategy=None):
     """Match a list of texts to existing numbered items (1, 2, 3 …)."""
     existing = {item.number: item for item in parent_items}
     for number, text in enumerate(texts, start=1):
+        label = (number, strategy)
         item = existing.pop(number, None)
         if item is None:
-            parent_items.append(factory(number=number, **{attr: text}))
-            report.count(report.created, kind)
+            parent_items.append(factory(number=number, text=text))
+            report.add(ADD, kind, label, after=text)
         else:
-            _set(item, attr, text, report, kind, is_new=False)
-    report.kept_missing.extend(f"{kind} {n}" for n in sorted(existing))
+            _bring_back(item, report, kind, label)
+            _set(item, "text", text, report, kind, label)
+    _retire(existing.values(), report, kind, strategy)
 
 
 def load_catalog(organization, parsed) -> LoadReport:
     """Apply a ParsedCatalog to the organization. Flushes; the caller commits."""
     report = LoadReport()
     if parsed.vision is not None:
-        _set(organization, "vision", parsed.vision, report, "vision", False)
+        _set(organization, "vision", parsed.vision, report, "vision", ("", None))
     if parsed.vision_definition is not None:
         _set(
-            organization, "vision_definition", parsed.vision_definition, report, "vision", False
+            organization, "vision_definition", parsed.vision_definition, report, "vision",
+            ("", None),
         )
     if getattr(parsed, "notes", None):
-        _set(organization, "notes", "\n\n".join(parsed.notes), report, "notes", False)
+        _set(organization, "notes", "\n\n".join(parsed.notes), report, "notes", ("", None))
     if parsed.missions:
         _sync_numbered(organization.missions, parsed.missions, Mission, "mission", report)
 
     strategies = {s.number: s for s in organization.strategies}
     for ps in parsed.strategies:
+        label = (ps.number, None)
         strategy = strategies.pop(ps.number, None)
         if strategy is None:
             strategy = Strategy(number=ps.number, title=ps.title)
             organization.strategies.append(strategy)
-            report.count(report.created, "strategy")
+            report.add(ADD, "strategy", label, after=ps.title)
         else:
-            _set(strategy, "title", ps.title, report, "strategy", is_new=False)
-        _sync_numbered(strategy.goals, ps.goals, Goal, "goal", report)
-        _sync_numbered(strategy.kpis, ps.kpis, Kpi, "kpi", report)
+            _bring_back(strategy, report, "strategy", label)
+            _set(strategy, "title", ps.title, report, "strategy", label)
+        _sync_numbered(strategy.goals, ps.goals, Goal, "goal", report, ps.number)
+        _sync_numbered(strategy.kpis, ps.kpis, Kpi, "kpi", report, ps.number)
         _sync_tactics(strategy, ps.tactics, report)
-    report.kept_missing.extend(f"strategy {n}" for n in sorted(strategies))
+    _retire(strategies.values(), report, "strategy", None)
     db.session.flush()
     return report
 
@@ -88,6 +145,7 @@ def load_catalog(organization, parsed) -> LoadReport:
 def _sync_tactics(strategy, parsed_tactics, report) -> None:
     existing = {t.number: t for t in strategy.tactics}
     for position, pt in enumerate(parsed_tactics, start=1):
+        label = (pt.number, strategy.number)
         tactic = existing.pop(pt.number, None)
         if tactic is None:
             strategy.tactics.append(
@@ -98,12 +156,23 @@ def _sync_tactics(strategy, parsed_tactics, report) -> None:
                     description=pt.description,
                 )
             )
-            report.count(report.created, "tactic")
+            report.add(ADD, "tactic", label, after=pt.title)
             continue
-        for attr, value in (
-            ("title", pt.title),
-            ("description", pt.description),
-            ("position", position),
-        ):
-            _set(tactic, attr, value, report, "tactic", is_new=False)
-    report.kept_missing.extend(f"tactic {n}" for n in sorted(existing))
+        _bring_back(tactic, report, "tactic", label)
+        _set(tactic, "title", pt.title, report, "tactic", label)
+        _set(tactic, "description", pt.description, report, "tactic", label)
+        tactic.position = position  # order follows the text; not a change worth listing
+    for tactic in existing.values():
+        if not tactic.retired:
+            tactic.retire()
+            report.add(RETIRE, "tactic", (tactic.number, strategy.number), before=tactic.title)
+
+
+def preview_catalog(organization, parsed) -> LoadReport:
+    """What `load_catalog` would change, computed by doing it in a savepoint and undoing it."""
+    savepoint = db.session.begin_nested()
+    try:
+        return load_catalog(organization, parsed)
+    finally:
+        savepoint.rollback()
+        db.session.expire_all()

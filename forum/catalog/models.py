@@ -1,5 +1,7 @@
 """An organization's strategy catalog: missions, strategies, goals, KPIs, tactics, programs."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -7,7 +9,25 @@ from forum.extensions import db
 from forum.organizations.models import Organization
 
 
-class Mission(db.Model):
+class Retirable:
+    """A catalog item the organization no longer uses. It is never deleted: proposals and plan
+    versions that cite it keep showing it; it is only left out of the choices for new work."""
+
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+    def retire(self) -> None:
+        if self.retired_at is None:
+            self.retired_at = datetime.now(UTC)
+
+    def restore(self) -> None:
+        self.retired_at = None
+
+
+class Mission(Retirable, db.Model):
     """พันธกิจ"""
 
     __tablename__ = "mission"
@@ -23,7 +43,7 @@ class Mission(db.Model):
     )
 
 
-class Strategy(db.Model):
+class Strategy(Retirable, db.Model):
     """ยุทธศาสตร์ / ประเด็นยุทธศาสตร์. The alignment texts feed lines ก.–ง. of แบบ ผ.02;
     line จ. comes from the linked province-wide strategy."""
 
@@ -58,8 +78,12 @@ class Strategy(db.Model):
     def label(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def active_tactics(self) -> list["Tactic"]:
+        return [t for t in self.tactics if not t.retired]
 
-class Goal(db.Model):
+
+class Goal(Retirable, db.Model):
     """เป้าประสงค์"""
 
     __tablename__ = "goal"
@@ -73,7 +97,7 @@ class Goal(db.Model):
     strategy: Mapped[Strategy] = relationship(back_populates="goals")
 
 
-class Kpi(db.Model):
+class Kpi(Retirable, db.Model):
     """ตัวชี้วัด"""
 
     __tablename__ = "kpi"
@@ -95,7 +119,7 @@ tactic_program = Table(
 )
 
 
-class Tactic(db.Model):
+class Tactic(Retirable, db.Model):
     """กลยุทธ์ / แนวทางการพัฒนา, numbered like "1.2" within its strategy."""
 
     __tablename__ = "tactic"

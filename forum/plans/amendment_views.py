@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from forum.auth.models import Role
+from forum.catalog.choices import strategy_choices, tactic_choices
 from forum.catalog.models import Program
 from forum.extensions import db
 from forum.meetings.models import Meeting
@@ -158,13 +159,13 @@ def _choices(form, amendment, action: str) -> None:
         form.proposal_id.choices = [SelectChoice(0, _("— choose —"))] + [
             SelectChoice(pid, f"#{pid} {snap['title']}") for pid, snap in sorted(snapshots.items())
         ]
-    strategies = amendment.organization.strategies
-    form.strategy_id.choices = [SelectChoice(0, _("— choose —"))] + [
-        SelectChoice(s.id, s.label) for s in strategies
-    ]
-    form.tactic_id.choices = [SelectChoice(0, _("— choose —"))] + [
-        SelectChoice(t.id, t.label, optgroup=s.label) for s in strategies for t in s.tactics
-    ]
+    organization = amendment.organization
+    form.strategy_id.choices = [SelectChoice(0, _("— choose —"))] + strategy_choices(
+        organization, form.strategy_id.data
+    )
+    form.tactic_id.choices = [SelectChoice(0, _("— choose —"))] + tactic_choices(
+        organization, form.tactic_id.data
+    )
     programs = db.session.scalars(select(Program).order_by(Program.code)).all()
     form.program_id.choices = [SelectChoice(0, _("— not yet chosen —"))] + [
         SelectChoice(p.id, p.display_name()) for p in programs

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
+from forum.catalog.choices import strategy_choices, tactic_choices
 from forum.proposals.models import BUDGET_MAX, PHOTOS_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
 from forum.proposals.states import ANNEX_TITLES, Annex
 
@@ -114,14 +115,8 @@ class ProposalForm(FlaskForm):
         self.village_id.choices = none + [
             SelectChoice(v.id, v.label) for v in organization.villages
         ]
-        self.strategy_id.choices = none + [
-            SelectChoice(s.id, s.label) for s in organization.strategies
-        ]
-        self.tactic_id.choices = none + [
-            SelectChoice(t.id, t.label, optgroup=s.label)
-            for s in organization.strategies
-            for t in s.tactics
-        ]
+        self.strategy_id.choices = none + strategy_choices(organization, self.strategy_id.data)
+        self.tactic_id.choices = none + tactic_choices(organization, self.tactic_id.data)
         programs = Program.query.order_by(Program.code).all()
         self.program_id.choices = [SelectChoice(0, _l("— not yet chosen —"))] + [
             SelectChoice(p.id, p.display_name()) for p in programs

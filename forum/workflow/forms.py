@@ -6,6 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from forum.catalog.choices import strategy_choices, tactic_choices
 from forum.proposals.states import Annex
 
 
@@ -51,12 +52,8 @@ class TransitionForm(FlaskForm):
             SelectChoice(p.id, f"#{p.id} {p.title}") for p in duplicates
         ]
         organization = proposal.organization
-        self.strategy_id.choices = [SelectChoice(s.id, s.label) for s in organization.strategies]
-        self.tactic_id.choices = [
-            SelectChoice(t.id, t.label, optgroup=s.label)
-            for s in organization.strategies
-            for t in s.tactics
-        ]
+        self.strategy_id.choices = strategy_choices(organization, proposal.strategy_id)
+        self.tactic_id.choices = tactic_choices(organization, proposal.tactic_id)
         from forum.catalog.models import Program
         from forum.extensions import db
 
