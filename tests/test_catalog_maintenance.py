@@ -182,3 +182,17 @@ def test_only_the_organizations_officers_maintain_its_catalog(client, auth):
     assert client.post(other).status_code == 404
     assert client.post("/o/khelang-nakhon/catalog/bogus/1/retire").status_code == 404
     assert not db.session.get(Tactic, tactic(1, "1").id).retired
+
+
+def test_open_data_catalog_marks_retired_items_at_once(client, auth):
+    town_planning = tactic(1, "4")
+    before = client.get("/api/organizations/ban-on/catalog").get_json()
+    assert before["strategies"][0]["tactics"][3]["retired"] is False
+    auth.login("officer-banon")
+    client.post(f"/o/ban-on/catalog/tactic/{town_planning.id}/retire")
+    auth.logout()
+    after = client.get("/api/organizations/ban-on/catalog").get_json()  # not the cached body
+    assert after["strategies"][0]["tactics"][3] == {
+        "number": "4", "title": town_planning.title,
+        "description": town_planning.description, "retired": True,
+    }

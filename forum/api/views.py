@@ -32,10 +32,13 @@ def strategy_json(strategy: Strategy) -> dict:
     return {
         "number": strategy.number,
         "title": strategy.title,
-        "goals": [g.text for g in strategy.goals],
-        "kpis": [k.text for k in strategy.kpis],
+        # Retired strategies and tactics stay listed (proposals cite them), marked as such.
+        "retired": strategy.retired,
+        "goals": [g.text for g in strategy.goals if not g.retired],
+        "kpis": [k.text for k in strategy.kpis if not k.retired],
         "tactics": [
-            {"number": t.number, "title": t.title, "description": t.description}
+            {"number": t.number, "title": t.title, "description": t.description,
+             "retired": t.retired}
             for t in strategy.tactics
         ],
         "province_strategy": (
@@ -53,24 +56,25 @@ def catalog_stamp_statement():
     linked = aliased(Strategy)
     linked_org = aliased(Organization)
     return cache.stamp_statement(
-        select(cache.aggregated(Mission.number, Mission.text)).where(
+        select(cache.aggregated(Mission.number, Mission.text, Mission.retired_at)).where(
             Mission.organization_id == org_id
         ),
         select(
             cache.aggregated(
-                Strategy.id, Strategy.number, Strategy.title, Strategy.province_strategy_id
+                Strategy.id, Strategy.number, Strategy.title, Strategy.province_strategy_id,
+                Strategy.retired_at,
             )
         ).where(Strategy.organization_id == org_id),
-        select(cache.aggregated(Goal.strategy_id, Goal.number, Goal.text)).where(
+        select(cache.aggregated(Goal.strategy_id, Goal.number, Goal.text, Goal.retired_at)).where(
             Goal.strategy_id.in_(own)
         ),
-        select(cache.aggregated(Kpi.strategy_id, Kpi.number, Kpi.text)).where(
+        select(cache.aggregated(Kpi.strategy_id, Kpi.number, Kpi.text, Kpi.retired_at)).where(
             Kpi.strategy_id.in_(own)
         ),
         select(
             cache.aggregated(
                 Tactic.strategy_id, Tactic.number, Tactic.position, Tactic.title,
-                Tactic.description,
+                Tactic.description, Tactic.retired_at,
             )
         ).where(Tactic.strategy_id.in_(own)),
         # The province-wide strategies linked to, which belong to another organization.
@@ -107,7 +111,7 @@ def catalog_document(org: Organization) -> bytes:
         **organization_summary(org),
         "vision": org.vision,
         "vision_definition": org.vision_definition,
-        "missions": [m.text for m in org.missions],
+        "missions": [m.text for m in org.missions if not m.retired],
         "strategies": [strategy_json(s) for s in strategies],
     }
     return current_app.json.response(document).get_data()
