@@ -12,7 +12,8 @@ forum and the development committee, for an อบต. by the council, then appr
 แก้ไข is the executive's alone.
 
 ``apply_transition`` is the only way a proposal or an amendment changes state after submission. It
-checks the move, the actor's role, the meeting (kind, organization, village, quorum) and the reason,
+checks the move, the actor's role, the meeting (kind, organization, village, quorum), that the
+decision agrees with its vote and runs forward in time (forum.workflow.consistency) and the reason,
 sets the new status and writes an append-only ``Decision``. It flushes; the request commits.
 """
 
@@ -27,6 +28,7 @@ from forum.extensions import db
 from forum.meetings.models import MeetingKind
 from forum.plans.amendment_models import AmendmentKind, AmendmentStatus
 from forum.proposals.states import Status
+from forum.workflow.consistency import InconsistentDecision, check_dates, check_vote
 from forum.workflow.services import is_amendment, record
 
 # Pseudo-roles next to forum.auth.models.Role.
@@ -332,6 +334,11 @@ def apply_transition(
             else _("You may not take this decision on this proposal.")
         )
     check_meeting(transition, proposal, meeting)
+    try:
+        check_dates(transition, proposal, meeting)
+        check_vote(transition, proposal, meeting, ballot_round)
+    except InconsistentDecision as error:
+        raise WorkflowError(error.message) from error
     reason = (reason or "").strip() or None
     if transition.reason_required and not reason:
         raise WorkflowError(_("Give a reason: it is recorded with the decision."))
