@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from forum.auth.models import Role
 from forum.extensions import db
@@ -334,6 +335,7 @@ def apply_transition(
             else _("You may not take this decision on this proposal.")
         )
     check_meeting(transition, proposal, meeting)
+    _check_not_carried_out(proposal)
     try:
         check_dates(transition, proposal, meeting)
         check_vote(transition, proposal, meeting, ballot_round)
@@ -368,6 +370,26 @@ def apply_transition(
         decision.actor_label = _("The proposer (with the tracking code)")
     db.session.flush()
     return decision
+
+
+def _check_not_carried_out(proposal) -> None:
+    """A proposal carried into a later plan period continues there (forum.tracking.carry): the
+    original takes no further step, or it would be decided on twice."""
+    from forum.proposals.models import Proposal
+
+    if is_amendment(proposal):
+        return
+    copy_id = db.session.scalar(
+        select(Proposal.id).where(Proposal.carried_from_id == proposal.id).limit(1)
+    )
+    if copy_id is not None:
+        raise WorkflowError(
+            _(
+                "This proposal was carried into a later plan period and continues there as "
+                "proposal #%(id)d.",
+                id=copy_id,
+            )
+        )
 
 
 def _check_merge_target(proposal, target) -> None:
