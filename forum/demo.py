@@ -4,6 +4,7 @@ Runs after the shipped catalogs are imported; safe to run twice.
 """
 
 import random
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -17,6 +18,8 @@ from forum.workflow.services import record_submission
 
 DEMO_PASSWORD = "prachakhom-demo"
 PLAN_FIRST_YEAR = 2566
+# The sample proposals were submitted before the demo's forums of March 2022 (dates run forward).
+SAMPLES_SUBMITTED_AT = datetime(2022, 2, 1, 3, 0, tzinfo=UTC)
 
 VILLAGES = {
     "ban-on": [
@@ -137,13 +140,14 @@ def ensure_sample_proposals(org: Organization, count: int = 24, seed: int = 2566
             annex=Annex.EQUIPMENT if "จัดซื้อ" in title else Annex.OWN,
             equipment_category="ครุภัณฑ์กีฬา" if "จัดซื้อ" in title else None,
             equipment_type="เครื่องออกกำลังกาย" if "จัดซื้อ" in title else None,
+            created_at=SAMPLES_SUBMITTED_AT,
         )
         proposal.set_budgets(
             {year: (amount if idx == first else 0) for idx, year in enumerate(period.years)}
         )
         db.session.add(proposal)
         db.session.flush()
-        record_submission(proposal, None)
+        record_submission(proposal, None).created_at = SAMPLES_SUBMITTED_AT
 
 
 def _meeting(org, kind, held_on, place, officer, village=None, count=None):

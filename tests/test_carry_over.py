@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from forum.auth.models import User
 from forum.extensions import db
 from forum.proposals.models import Proposal
 from forum.proposals.states import Status
@@ -163,7 +164,7 @@ def test_a_proposal_that_was_neither_deferred_nor_left_unimplemented_is_refused(
 ):
     announced = year_projects(org("ban-on"), 2568)[0]
     refused(client, announced.id, form(next_period),
-            "โอนได้เฉพาะข้อเสนอที่ชะลอไว้ และโครงการตามแผนที่บันทึกว่าไม่ได้ดำเนินการเท่านั้น")  # fmt: skip
+            "โอนได้เฉพาะข้อเสนอที่ชะลอไว้ โครงการตามแผนที่บันทึกว่าไม่ได้ดำเนินการ")  # fmt: skip
 
 
 def test_the_database_holds_one_carry_over_per_proposal(client, next_period, deferred):
@@ -180,3 +181,75 @@ def test_the_database_holds_one_carry_over_per_proposal(client, next_period, def
     assert db.session.scalar(
         select(func.count()).select_from(Decision).where(Decision.action == "carry_in")
     ) == 1
+
+
+# --- approved but never announced: stranded by a new plan period (issue 14.3) -----------------
+
+
+@pytest.fixture
+def stranded():
+    """A Ban On proposal the council approved but the executive never announced (the demo
+    plan was announced before it got there)."""
+    proposal = db.session.scalar(
+        select(Proposal).where(Proposal.status == Status.SUBMITTED).order_by(Proposal.id).limit(1)
+    )
+    proposal.status = Status.COUNCIL_APPROVED
+    db.session.commit()
+    return proposal
+
+
+def test_an_approved_unannounced_proposal_is_carried_into_the_new_draft_plan(
+    client, auth, stranded
+):
+    from forum.workflow.machine import WorkflowError, apply_transition
+
+    auth.login("officer-banon")
+    # Before a new plan period starts, it is not stranded: the page says why it cannot go.
+    page = client.get(carry_url(stranded.id)).get_data(as_text=True)
+    assert "ข้อเสนอที่ได้รับความเห็นชอบแล้วแต่ยังไม่ได้ประกาศใช้ก่อนเริ่มแผนฉบับใหม่" in page
+    assert stranded.title not in client.get("/o/ban-on/carry-over").get_data(as_text=True)
+
+    client.post("/o/ban-on/periods", data={"first_year": "2571", "layout": "issue"})
+    period = next(p for p in org("ban-on").plan_periods if p.first_year == 2571)
+    assert stranded.title in client.get("/o/ban-on/carry-over").get_data(as_text=True)
+    assert "ร่างแผนของแผนฉบับที่เลือก" in client.get(carry_url(stranded.id)).get_data(as_text=True)
+    answer = client.post(carry_url(stranded.id), data=form(period))
+    assert answer.status_code == 302
+
+    copy = db.session.scalar(select(Proposal).where(Proposal.carried_from_id == stranded.id))
+    assert (copy.plan_period_id, copy.status) == (period.id, Status.IN_DRAFT_PLAN)
+    into = copy.decisions[-1]
+    assert (into.action, into.from_status, into.to_status) == ("carry_in", None, "in_draft_plan")
+    original = db.session.get(Proposal, stranded.id)
+    assert original.status == Status.COUNCIL_APPROVED and original.decisions[-1].action == (
+        "carry_out"
+    )
+    # The original continues only in the new plan: no further step where it was.
+    admin = db.session.scalar(select(User).where(User.username == "admin-banon"))
+    with pytest.raises(WorkflowError, match=f"#{copy.id}"):
+        apply_transition(original, "announce", admin)
+    db.session.rollback()
+
+
+# --- a carried plan project is not budgeted twice (issue 15.6) --------------------------------
+
+
+def test_a_carried_plan_project_is_no_longer_budgeted_for_the_years_ahead(
+    app, client, next_period, unimplemented
+):
+    app.config["TODAY"] = "2025-11-01"  # fiscal year 2569
+    try:
+        planned_2567 = unimplemented.budget_by_year[2567]
+        unimplemented.set_budgets({**unimplemented.budget_by_year, 2569: 10_000, 2570: 90_000})
+        db.session.commit()
+        assert unimplemented in year_projects(org("ban-on"), 2570)
+
+        assert client.post(carry_url(unimplemented.id), data=form(next_period)).status_code == 302
+        db.session.expire_all()
+        original = db.session.get(Proposal, unimplemented.id)
+        # Begun and ended years keep their figures; the year ahead is now the later plan's.
+        budgets = original.budget_by_year
+        assert (budgets[2567], budgets[2569], budgets[2570]) == (planned_2567, 10_000, 0)
+        assert original not in year_projects(org("ban-on"), 2570)
+    finally:
+        app.config.pop("TODAY")

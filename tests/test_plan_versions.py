@@ -4,7 +4,8 @@ stored byte for byte; later versions (an amendment, an explicit freeze) leave it
 import hashlib
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from forum.extensions import db
 from forum.plans.models import FrozenVersionError, PlanDocument, PlanVersion
@@ -92,6 +93,39 @@ def test_frozen_rows_refuse_change_and_delete(client):
         db.session.delete(versions()[0])
         db.session.flush()
     db.session.rollback()
+
+
+@pytest.mark.parametrize("table", ["plan_version", "plan_version_project", "plan_document"])
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE {t} SET id = id", "DELETE FROM {t}"],
+)
+def test_the_database_refuses_to_change_or_delete_frozen_versions(client, table, statement):
+    """SQL that bypasses the app is refused too, by triggers (SQLite and PostgreSQL), as for
+    the decision record: a frozen version, its snapshots and its stored annex PDFs."""
+    with db.engine.connect() as conn:
+        count = conn.scalar(text(f"SELECT count(*) FROM {table}"))
+        assert count > 0
+        with pytest.raises(DBAPIError, match="append-only"):
+            conn.execute(text(statement.format(t=table)))
+        conn.rollback()
+        assert conn.scalar(text(f"SELECT count(*) FROM {table}")) == count
+
+
+def test_the_database_refuses_to_change_a_stored_annex_pdf(client):
+    with db.engine.connect() as conn:
+        before = conn.scalar(text("SELECT sha256 FROM plan_document ORDER BY id LIMIT 1"))
+        with pytest.raises(DBAPIError, match="append-only"):
+            conn.execute(text("UPDATE plan_document SET pdf = :b, sha256 = 'x'"), {"b": b"%PDF"})
+        conn.rollback()
+        assert conn.scalar(text("SELECT sha256 FROM plan_document ORDER BY id LIMIT 1")) == before
+
+
+def test_the_database_refuses_to_truncate_frozen_versions_on_postgresql(client):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL only")
+    with db.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text("TRUNCATE plan_document"))
 
 
 def test_announcing_freezes_version_1_once(client, auth, khelang_admin):

@@ -288,9 +288,10 @@ def test_quorum_set_by_admin_refuses_decisions_without_it(client, auth, draft_pl
 
 def test_meeting_numbers_follow_each_series(client, auth):
     as_user(auth, "officer-banon")
-    first = record_meeting(client, "ban-on", "council", present=5)
-    second = record_meeting(client, "ban-on", "council", present=5)
-    other = record_meeting(client, "ban-on", "dev_committee", present=5)
+    held_on = {"held_on": "2024-11-20"}  # in 2567
+    first = record_meeting(client, "ban-on", "council", present=5, **held_on)
+    second = record_meeting(client, "ban-on", "council", present=5, **held_on)
+    other = record_meeting(client, "ban-on", "dev_committee", present=5, **held_on)
     from forum.meetings.models import Meeting
 
     labels = [db.session.get(Meeting, m).number_label for m in (first, second, other)]

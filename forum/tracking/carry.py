@@ -4,11 +4,22 @@ period of the same organization as a new proposal linked to the original (carrie
 The new proposal starts as screened, where the subdistrict forum takes it up (a deferred
 proposal already passed its village forum and plan staff; a plan project was in the plan).
 Both proposals get a decision in their record; the original keeps its state and history.
+
+A proposal the council approved (the committee, where there is no council) but the executive
+never announced is stranded once a later plan period has started: it cannot join the old,
+announced plan except by an amendment. It may be carried into the new period's draft plan,
+where the development committee (and council) take it up again.
+
+A plan project carried over is no longer budgeted in its own plan for the fiscal years still
+ahead (after the current one): it continues in the later plan, and counting it in both would
+count it twice. The years that have begun keep their figures, as the yearly results report
+recorded them.
 """
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from forum import clock
 from forum.extensions import db
 from forum.plans.annexes import PLAN_STATUSES
 from forum.proposals.models import BUDGET_MAX, Proposal
@@ -45,9 +56,23 @@ def carried_to(proposal) -> Proposal | None:
     return db.session.scalar(select(Proposal).where(Proposal.carried_from_id == proposal.id))
 
 
+def awaiting_announcement(organization) -> Status:
+    """The state of an approved proposal the executive has still to announce."""
+    return Status.COUNCIL_APPROVED if organization.has_council_step else Status.COMMITTEE_APPROVED
+
+
+def is_stranded_approval(proposal) -> bool:
+    """Approved but never announced, while a later plan period has started."""
+    return (
+        proposal.status == awaiting_announcement(proposal.organization)
+        and next_period(proposal.organization, proposal) is not None
+    )
+
+
 def is_carriable(proposal) -> bool:
-    """Deferred by the subdistrict forum, or a plan project last recorded as not implemented."""
-    if proposal.status == Status.DEFERRED:
+    """Deferred by the subdistrict forum, a plan project last recorded as not implemented, or
+    an approved proposal stranded by a new plan period."""
+    if proposal.status == Status.DEFERRED or is_stranded_approval(proposal):
         return True
     return proposal.status in PLAN_STATUSES and latest_stage(proposal) == Stage.NOT_IMPLEMENTED
 
@@ -77,8 +102,9 @@ def check_proposal(organization, proposal) -> None:
     if not is_carriable(proposal):
         raise CarryOverError(
             _(
-                "Only deferred proposals and plan projects recorded as not implemented can be "
-                "carried over."
+                "Only deferred proposals, plan projects recorded as not implemented and "
+                "approved proposals not announced before a new plan period began can be carried "
+                "over."
             )
         )
 
@@ -105,7 +131,9 @@ def candidates(organization) -> list[Proposal]:
         select(Proposal)
         .where(
             Proposal.organization_id == organization.id,
-            Proposal.status.in_([Status.DEFERRED, *PLAN_STATUSES]),
+            Proposal.status.in_(
+                [Status.DEFERRED, *PLAN_STATUSES, awaiting_announcement(organization)]
+            ),
         )
         .order_by(Proposal.id)
     ).all()
@@ -133,21 +161,32 @@ def carry_over(organization, proposal, period, year: int, amount: int, reason: s
         )
     if not 0 < amount <= BUDGET_MAX:
         raise CarryOverError(_("Enter the budget the project needs in that year."))
+    # An approved proposal goes into the new draft plan; others to its subdistrict forum.
+    start = Status.IN_DRAFT_PLAN if is_stranded_approval(proposal) else Status.SCREENED
     copy = Proposal(
         **{name: getattr(proposal, name) for name in COPIED},
         plan_period=period,
         tracking_code=unique_tracking_code(),
-        status=Status.SCREENED,
+        status=start,
         carried_from_id=proposal.id,
         created_by=user,
     )
     copy.set_budgets({year: amount})
     db.session.add(copy)
     db.session.flush()
+    if proposal.status in PLAN_STATUSES:
+        release_years_ahead(proposal)
     record(proposal, "carry_out", proposal.status, proposal.status, user, reason=reason)
-    record(copy, "carry_in", None, Status.SCREENED, user, reason=reason)
+    record(copy, "carry_in", None, start, user, reason=reason)
     db.session.flush()
     return copy
+
+
+def release_years_ahead(proposal) -> None:
+    """Budget the carried plan project no more in its own plan's fiscal years still ahead."""
+    current = clock.current_fiscal_year()
+    budgets = proposal.budget_by_year
+    proposal.set_budgets({year: (budgets[year] if year <= current else 0) for year in budgets})
 
 
 def next_period(organization, proposal):

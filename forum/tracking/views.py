@@ -252,6 +252,7 @@ def carry_over(slug: str, proposal_id: int):
         proposal=proposal,
         form=form,
         problem=problem,
+        into_draft_plan=carry.is_stranded_approval(proposal),
     ), status
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from forum import selection
 from forum.extensions import db
 from forum.selection import rules
+from forum.voting import eligibility
 from forum.voting.models import BallotRound, Choice, Method, RoundState
 
 TIE_BREAK_RULE = _l(
@@ -279,19 +280,26 @@ def round_view(ballot_round: BallotRound, *, year=None, budget=None, voters="vil
     proposals = ballot_round.proposals
     by_id = {p.id: p for p in proposals}
     ranking = [pid for pid in result.get("ranking", []) if pid in by_id]
+    # Only proposals still eligible after the vote enter the selection (forum.voting.eligibility).
+    candidates, left_out = eligibility.split_candidates(ballot_round, proposals)
+    candidate_ids = {p.id for p in candidates}
     if budget is None:
-        budget = default_budget(proposals, year)
+        budget = default_budget(candidates, year)
     voter_ballots = ballot_voters(ballot_round) if voters == "ballots" else None
     used = "ballots" if voter_ballots is not None else "villages"
     if voter_ballots is None:
-        voter_ballots = village_voters(proposals)
+        voter_ballots = village_voters(candidates)
+    voter_ballots = eligibility.only_candidates(voter_ballots, candidate_ids)
     return {
         "result": result,
         "ranked": [
             {"position": i, "proposal": by_id[pid], "tally": result["tallies"][str(pid)]}
             for i, pid in enumerate(ranking, 1)
         ],
-        "selection": compare_selections(proposals, ranking, voter_ballots, budget, year),
+        "selection": compare_selections(
+            candidates, [p for p in ranking if p in candidate_ids], voter_ballots, budget, year
+        ),
+        "left_out": left_out,
         "voters": used,
         "tie_break": TIE_BREAK_RULE,
     }
@@ -326,6 +334,10 @@ def api_payload(ballot_round: BallotRound, view: dict) -> dict:
             "mes": sel["mes"],
             "greedy_cost": sel["greedy_cost"],
             "mes_cost": sel["mes_cost"],
+            "left_out": [
+                {"proposal": row["proposal"].id, "reason": row["reason"]}
+                for row in view["left_out"]
+            ],
         },
     }
 

@@ -12,7 +12,8 @@ forum and the development committee, for an อบต. by the council, then appr
 แก้ไข is the executive's alone.
 
 ``apply_transition`` is the only way a proposal or an amendment changes state after submission. It
-checks the move, the actor's role, the meeting (kind, organization, village, quorum) and the reason,
+checks the move, the actor's role, the meeting (kind, organization, village, quorum), that the
+decision agrees with its vote and runs forward in time (forum.workflow.consistency) and the reason,
 sets the new status and writes an append-only ``Decision``. It flushes; the request commits.
 """
 
@@ -21,12 +22,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from forum.auth.models import Role
 from forum.extensions import db
 from forum.meetings.models import MeetingKind
 from forum.plans.amendment_models import AmendmentKind, AmendmentStatus
 from forum.proposals.states import Status
+from forum.workflow.consistency import InconsistentDecision, check_dates, check_vote
 from forum.workflow.services import is_amendment, record
 
 # Pseudo-roles next to forum.auth.models.Role.
@@ -332,6 +335,12 @@ def apply_transition(
             else _("You may not take this decision on this proposal.")
         )
     check_meeting(transition, proposal, meeting)
+    _check_not_carried_out(proposal)
+    try:
+        check_dates(transition, proposal, meeting)
+        check_vote(transition, proposal, meeting, ballot_round)
+    except InconsistentDecision as error:
+        raise WorkflowError(error.message) from error
     reason = (reason or "").strip() or None
     if transition.reason_required and not reason:
         raise WorkflowError(_("Give a reason: it is recorded with the decision."))
@@ -361,6 +370,26 @@ def apply_transition(
         decision.actor_label = _("The proposer (with the tracking code)")
     db.session.flush()
     return decision
+
+
+def _check_not_carried_out(proposal) -> None:
+    """A proposal carried into a later plan period continues there (forum.tracking.carry): the
+    original takes no further step, or it would be decided on twice."""
+    from forum.proposals.models import Proposal
+
+    if is_amendment(proposal):
+        return
+    copy_id = db.session.scalar(
+        select(Proposal.id).where(Proposal.carried_from_id == proposal.id).limit(1)
+    )
+    if copy_id is not None:
+        raise WorkflowError(
+            _(
+                "This proposal was carried into a later plan period and continues there as "
+                "proposal #%(id)d.",
+                id=copy_id,
+            )
+        )
 
 
 def _check_merge_target(proposal, target) -> None:
