@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = 'b7d3e9f1a2c4'
-down_revision = 'ae3b5c7d9e42'
+down_revision = 'b7c1e9f3a2d4'
 branch_labels = None
 depends_on = None
 
