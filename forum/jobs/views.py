@@ -57,6 +57,24 @@ def content_disposition(filename: str) -> str:
     """An ASCII fallback name plus the real (possibly Thai) name, per RFC 6266."""
     from urllib.parse import quote
 
-    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
-    ascii_name = ascii_name.replace('"', "")
+    ascii_name = ascii_file_name(filename).replace('"', "")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def ascii_file_name(filename: str) -> str:
+    """The name for clients that ignore ``filename*``: annex labels become their form codes
+    (แบบ ผ.02/1 or ผ.02-1 -> p02-1), other non-ASCII letters are left out, and the separators
+    they stood between are merged."""
+    import re
+
+    filename = re.sub(
+        r"(?:แบบ\s*)?ผ\.\s*(\d{2})(?:[/-](\d)\b)?",
+        lambda m: f"p{m[1]}-{m[2]}" if m[2] else f"p{m[1]}",
+        filename,
+    )
+    stem, dot, ext = filename.rpartition(".") if "." in filename else (filename, "", "")
+    stem = stem.encode("ascii", "ignore").decode()
+    stem = re.sub(r"\s+", "-", stem.strip())
+    stem = re.sub(r"[-_.]*([-_.])", r"\1", stem).strip("-_.")  # "--" left by dropped letters
+    ext = ext.encode("ascii", "ignore").decode()
+    return f"{stem or 'download'}{dot if ext else ''}{ext}"

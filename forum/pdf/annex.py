@@ -43,7 +43,8 @@ FORM_SUBTITLES = {
     "p02-2": "สำหรับ โครงการพัฒนาที่เกินศักยภาพขององค์กรปกครองส่วนท้องถิ่น",
 }
 
-#: Alignment lines (ความเชื่อมโยง) in print order; printed as ก., ข., ... for those that are set.
+#: Alignment lines (ความเชื่อมโยง) in the official form's order, lettered ก.–จ. by that place
+#: (a line that is not set leaves its letter unused).
 ALIGNMENT_KEYS: tuple[str, ...] = (
     "national_strategy",
     "national_plan",

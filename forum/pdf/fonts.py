@@ -5,13 +5,24 @@ characters, which breaks search and copy, and its canvas ``drawString(shaping=Tr
 ``rlbidi``.  This module shapes words itself with uharfbuzz, keeps what every glyph stands for
 (see :mod:`forum.pdf.tounicode`) and writes positioned glyph runs with plain PDF text operators.
 Sizes are kept in 1/1000 em, so one shaping result serves every font size.
+
+Characters Sarabun has no glyph for (emoji, Lao, Arabic, symbols...) are drawn with a fallback
+face from ``manimgx-fonts`` (Noto, SIL OFL 1.1): :func:`shape` splits a text into runs by the
+first face that has each character, shapes each run with its own face and joins them into one
+:class:`Shaped`; the text layer keeps the characters as typed.  A character that no face has is
+drawn as U+FFFD (still extracted as typed), never as the .notdef box.
+
+Fonts are registered on first use (:func:`get_font`), so nothing depends on which PDF a process
+happens to make first.
 """
 
 from __future__ import annotations
 
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import fontpkg
 import uharfbuzz as hb
@@ -80,16 +91,75 @@ class ThaiFont(TTFont):
 
 _lock = threading.Lock()
 
+#: Fallback faces in the order they are tried for a character the main face lacks: Noto Sans
+#: (Latin extensions, Greek, Cyrillic, U+FFFD), Noto Emoji (monochrome), Noto Sans Symbols, then
+#: the faces of other scripts.  Variable fonts: ReportLab draws their default (regular) instance.
+FALLBACK_FILES: tuple[str, ...] = (
+    "NotoSans[wght].ttf",
+    "NotoEmoji[wght].ttf",
+    "NotoSansSymbols[wght].ttf",
+    "NotoSansArabic[wght].ttf",
+    "NotoSansArmenian[wght].ttf",
+    "NotoSansBengali[wght].ttf",
+    "NotoSansDevanagari[wght].ttf",
+    "NotoSansEthiopic[wght].ttf",
+    "NotoSansGeorgian[wght].ttf",
+    "NotoSansGujarati[wght].ttf",
+    "NotoSansGurmukhi[wght].ttf",
+    "NotoSansHebrew[wght].ttf",
+    "NotoSansKannada[wght].ttf",
+    "NotoSansKhmer[wght].ttf",
+    "NotoSansLao[wght].ttf",
+    "NotoSansMalayalam[wght].ttf",
+    "NotoSansMyanmar[wght].ttf",
+    "NotoSansOriya[wght].ttf",
+    "NotoSansSinhala[wght].ttf",
+    "NotoSansTamil[wght].ttf",
+    "NotoSansTelugu[wght].ttf",
+)
+_FALLBACK_PREFIX = "PrachakhomFallback-"
+#: drawn for a character that no face has (the text layer still carries the character)
+REPLACEMENT = "\ufffd"
+
+
+def _fallback_dir() -> Path:
+    try:
+        import manimgx_fonts
+    except ImportError as exc:
+        raise FontError("manimgx-fonts is not installed: no fallback face") from exc
+    return Path(manimgx_fonts.__file__).parent
+
+
+def fallback_name(filename: str) -> str:
+    return _FALLBACK_PREFIX + filename.split("[")[0].removesuffix(".ttf")
+
+
+@lru_cache(maxsize=1)
+def fallback_faces() -> tuple[tuple[str, str, frozenset[int]], ...]:
+    """(ReportLab name, path, code points) of every fallback face, in the order tried."""
+    folder = _fallback_dir()
+    out = []
+    for filename in FALLBACK_FILES:
+        path = folder / filename
+        if path.exists():
+            coverage = frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
+            out.append((fallback_name(filename), str(path), coverage))
+    return tuple(out)
+
+
+def _registered(name: str) -> ThaiFont | None:
+    try:
+        font = pdfmetrics.getFont(name)
+    except Exception:  # ReportLab raises KeyError or its own error for an unknown name
+        return None
+    return font if isinstance(font, ThaiFont) else None
+
 
 def register_fonts() -> tuple[str, str]:
     """Register Sarabun Regular and Bold (idempotent); return their ReportLab names."""
     with _lock:
         for name, weight in _WEIGHTS.items():
-            try:
-                font = pdfmetrics.getFont(name)
-            except KeyError:
-                font = None
-            if isinstance(font, ThaiFont):
+            if _registered(name) is not None:
                 continue
             try:
                 path = fontpkg.path(_FAMILY, weight)
@@ -99,11 +169,72 @@ def register_fonts() -> tuple[str, str]:
     return REGULAR, BOLD
 
 
+def _register_fallback(name: str) -> None:
+    with _lock:
+        if _registered(name) is not None:
+            return
+        path = next((p for n, p, _ in fallback_faces() if n == name), None)
+        if path is None:
+            raise FontError(f"no fallback face {name}")
+        pdfmetrics.registerFont(ThaiFont(name, path))
+
+
 def get_font(name: str) -> ThaiFont:
-    font = pdfmetrics.getFont(name)
-    if not isinstance(font, ThaiFont):
+    """The registered font ``name``, registering Sarabun or a fallback face on first use."""
+    font = _registered(name)
+    if font is None:
+        if name in _WEIGHTS:
+            register_fonts()
+        elif name.startswith(_FALLBACK_PREFIX):
+            _register_fallback(name)
+        font = _registered(name)
+    if font is None:
         raise FontError(f"{name} is not a shaped Thai font")
     return font
+
+
+def _ignorable(ch: str) -> bool:
+    """Joiners, variation selectors and tags: HarfBuzz hides them in whatever face they are."""
+    cp = ord(ch)
+    return (
+        unicodedata.category(ch) == "Cf"
+        or 0xFE00 <= cp <= 0xFE0F
+        or 0xE0100 <= cp <= 0xE01EF
+        or 0x1F3FB <= cp <= 0x1F3FF
+    )
+
+
+def face_for(ch: str, main: str, previous: str | None = None) -> str | None:
+    """Name of the face that draws ``ch``: ``main`` when it has the character, else the face of
+    the character before when it has it (a mark or joiner stays with its base), else the first
+    fallback face that has it; None when no face has it."""
+    if get_font(main).codes.cmap_glyph(ch):
+        return main
+    cp = ord(ch)
+    if previous is not None and previous != main:
+        coverage = next((c for n, _, c in fallback_faces() if n == previous), frozenset())
+        if cp in coverage or _ignorable(ch):
+            return previous
+    if _ignorable(ch):
+        return main
+    for name, _, coverage in fallback_faces():
+        if cp in coverage:
+            return name
+    return None
+
+
+def font_runs(text: str, main: str) -> list[tuple[str, int, int]]:
+    """(face name, start, end) runs of ``text``; a face name of None means no face has it."""
+    runs: list[list] = []
+    previous = None
+    for i, ch in enumerate(text):
+        face = face_for(ch, main, previous)
+        if runs and runs[-1][0] == face:
+            runs[-1][2] = i + 1
+        else:
+            runs.append([face, i, i + 1])
+        previous = face
+    return [(f, a, b) for f, a, b in runs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +248,9 @@ class Shaped:
     xoff: tuple[int, ...]
     yoff: tuple[int, ...]
     width: int
+    #: runs of other faces this text was drawn with (a fallback face for emoji...); when set,
+    #: ``codes`` only tells that something is drawn and the parts are drawn one after another
+    parts: tuple[Shaped, ...] = ()
 
     def width_at(self, size: float) -> float:
         return self.width * size / 1000
@@ -130,12 +264,41 @@ _BUF_FLAGS = hb.BufferFlags.DO_NOT_INSERT_DOTTED_CIRCLE | hb.BufferFlags.BOT | h
 
 @lru_cache(maxsize=200_000)
 def shape(text: str, font_name: str = REGULAR) -> Shaped:
-    """Shape ``text`` (one word or a short run; no line breaks) with HarfBuzz."""
+    """Shape ``text`` (one word or a short run; no line breaks) with HarfBuzz, drawing the
+    characters ``font_name`` lacks with a fallback face."""
     font = get_font(font_name)
     if not text:
         return Shaped(font_name, "", "", (), (), (), 0)
+    cmap = font.codes.cmap_glyph
+    if all(cmap(c) for c in text):
+        return _shape_in(font_name, text, text)
+    parts = []
+    for face, start, end in font_runs(text, font_name):
+        piece = text[start:end]
+        if face is None:  # no face has these characters: draw U+FFFD, keep the text
+            face = font_runs(REPLACEMENT, font_name)[0][0] or font_name
+            parts.append(_shape_in(face, REPLACEMENT * len(piece), piece))
+        else:
+            parts.append(_shape_in(face, piece, piece))
+    if len(parts) == 1 and parts[0].font == font_name:
+        return parts[0]
+    return Shaped(
+        font_name,
+        text,
+        "".join(p.codes for p in parts),
+        tuple(a for p in parts for a in p.adv),
+        tuple(x for p in parts for x in p.xoff),
+        tuple(y for p in parts for y in p.yoff),
+        sum(p.width for p in parts),
+        tuple(parts),
+    )
+
+
+def _shape_in(font_name: str, drawn: str, text: str) -> Shaped:
+    """Shape ``drawn`` in one face; the glyphs stand for ``text`` (as long as ``drawn``)."""
+    font = get_font(font_name)
     buf = hb.Buffer()
-    buf.add_codepoints([ord(c) for c in text])
+    buf.add_codepoints([ord(c) for c in drawn])
     buf.guess_segment_properties()
     buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
     buf.flags = _BUF_FLAGS
@@ -223,6 +386,8 @@ def collides(left: Shaped, right: Shaped) -> bool:
     """Whether ``right`` drawn straight after ``left`` would put a mark into a neighbour's ink
     (then shape the two texts together, which makes room: see :func:`_clear_marks`)."""
     if not left.codes or not right.codes or left.font != right.font:
+        return False
+    if left.parts or right.parts:
         return False
     font = get_font(left.font)
     to_gid = font.face.charToGlyph
@@ -323,6 +488,9 @@ class TextWriter:
         key = (run.font, run.text)
         ops = self._ops.get(key)
         if ops is not None:
+            return ops
+        if run.parts:  # each part starts and ends on the pen: their operators concatenate
+            ops = self._ops[key] = tuple(op for part in run.parts for op in self._run_ops(part))
             return ops
         font = get_font(run.font)
         doc = self.doc

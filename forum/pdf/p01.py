@@ -3,7 +3,12 @@
 The main table counts ผ.02 and ผ.02/1 projects; ผ.02/2 (beyond the organisation's capacity) and
 ผ.03 (equipment) get tables of their own below it, not added to the grand total.  The
 "รวม N ปี" count is the sum of the yearly counts, as on the official form (a project budgeted in
-three years counts in each of them).
+three years counts in each of them).  A project with no budget in any year (0 baht throughout)
+still counts once, in the first plan year, so every project of ผ.02 is counted here.
+
+Programs are numbered by their strategy's number (ยุทธศาสตร์ที่ 2: 2.1, 2.2 ...).  A strategy's
+"รวม" row is left out when the strategy is the only one of its table: the table's own total
+below it would repeat it.
 """
 
 from __future__ import annotations
@@ -33,11 +38,10 @@ class Tally:
     budgets: dict[int, int] = field(default_factory=dict)
 
     def add(self, project: AnnexProject, years: list[int]) -> None:
-        for y in years:
-            amount = project.budget(y)
-            if amount:
-                self.counts[y] = self.counts.get(y, 0) + 1
-                self.budgets[y] = self.budgets.get(y, 0) + amount
+        budgeted = [y for y in years if project.budget(y)]
+        for y in budgeted or years[:1]:  # unbudgeted: counted in the first plan year
+            self.counts[y] = self.counts.get(y, 0) + 1
+            self.budgets[y] = self.budgets.get(y, 0) + project.budget(y)
 
     def merge(self, other: Tally) -> None:
         for y, v in other.counts.items():
@@ -88,6 +92,20 @@ def summarise(
     if not strategies:
         return None
     return list(strategies.values()), grand
+
+
+def program_number(strategy: StrategySummary, m: int) -> str:
+    """Number of the ``m``-th program of ``strategy`` (1-based): "2.1" under ยุทธศาสตร์ที่ 2."""
+    return f"{strategy.number}.{m}" if strategy.number else str(m)
+
+
+def shows_strategy_totals(strategies: list[StrategySummary]) -> bool:
+    """Whether each strategy gets its own "รวม" row (not when it would repeat the table's)."""
+    return len(strategies) > 1
+
+
+def section_total_label(kinds: tuple[str, ...]) -> str:
+    return "รวมทั้งสิ้น" if kinds == MAIN_KINDS else "รวม"
 
 
 class P01Renderer(AnnexRenderer):
@@ -147,14 +165,15 @@ class P01Renderer(AnnexRenderer):
         strategies, grand = summary
         rows: list[Item] = []
         t = self.table
-        for n, s in enumerate(strategies, 1):
+        for s in strategies:
             title = f"{s.label} {self.digits(s.number)} {s.title}".strip()
             heading = t.text(0, title, col1=len(t.columns), font=BOLD)
             rows.append(TableRow(t.row([heading]), self.header))
             for m, (program, tally) in enumerate(s.programs.items(), 1):
-                label = f"{self.digits(f'{n}.{m}')} {program}"
+                label = f"{self.digits(program_number(s, m))} {program}"
                 rows.append(self.line_row(label, tally, indent=10))
-            rows.append(self.line_row("รวม", s.total, font=BOLD, fill=TOTAL_FILL))
+            if shows_strategy_totals(strategies):
+                rows.append(self.line_row("รวม", s.total, font=BOLD, fill=TOTAL_FILL))
         return rows, grand
 
     def items(self) -> list[Item]:
@@ -171,7 +190,7 @@ class P01Renderer(AnnexRenderer):
                     items += self.title_items()
                 items.append(self.heading(title, before=4.0))
             items += rows
-            label = "รวมทั้งสิ้น" if kinds == MAIN_KINDS else "รวม"
+            label = section_total_label(kinds)
             items.append(self.line_row(label, grand, font=BOLD, fill=GRAND_FILL))
             first = False
         return items

@@ -52,11 +52,11 @@ def heading_lines(doc: AnnexDocument, prev: AnnexGroup | None, group: AnnexGroup
         group.tactic_title,
     )
     if new_strategy:
-        letters = iter(THAI_LETTERS)
-        for key in ALIGNMENT_KEYS:
+        # each line keeps its letter from the official form, whichever lines are present
+        for letter, key in zip(THAI_LETTERS, ALIGNMENT_KEYS, strict=False):
             value = clean(group.alignment.get(key))
             if value:
-                out.append(("align", f"{next(letters)}. {ALIGNMENT_LABELS[key]} {value}"))
+                out.append(("align", f"{letter}. {ALIGNMENT_LABELS[key]} {value}"))
         label = "ประเด็นการพัฒนาที่" if issue else "ยุทธศาสตร์ที่"
         number = digits(str(group.strategy_number))
         out.append((0, f"{label} {number} {clean(group.strategy_title)}".strip()))

@@ -12,7 +12,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .annex import FORM_LABELS, FORM_SUBTITLES, FORM_TITLES, AnnexDocument, validate
-from .p01 import MAIN_KINDS, SECTIONS, Tally, summarise
+from .p01 import (
+    SECTIONS,
+    Tally,
+    program_number,
+    section_total_label,
+    shows_strategy_totals,
+    summarise,
+)
 from .p02 import BUDGET_TITLE, YEARS, P02Renderer, group_headings_text, program_label
 from .p03 import P03Renderer
 from .thai_text import clean
@@ -220,17 +227,17 @@ def _p01(doc: AnnexDocument) -> Workbook:
             sh.row += 0 if first_section else 1
             sh.heading(title, ncols)
         _p01_header(sh, doc, years)
-        for n, s in enumerate(strategies, 1):
+        for s in strategies:
             sh.put(1, f"{s.label} {s.number} {s.title}".strip(), bold=True)
             for c in range(2, ncols + 1):
                 sh.put(c, None)
             sh.merge(1, ncols)
             sh.row += 1
             for m, (program, tally) in enumerate(s.programs.items(), 1):
-                _p01_line(sh, years, f"{n}.{m} {program}", tally)
-            _p01_line(sh, years, "รวม", s.total, bold=True, fill=TOTAL_FILL)
-        label = "รวมทั้งสิ้น" if kinds == MAIN_KINDS else "รวม"
-        _p01_line(sh, years, label, grand, bold=True, fill=TOTAL_FILL)
+                _p01_line(sh, years, f"{program_number(s, m)} {program}", tally)
+            if shows_strategy_totals(strategies):
+                _p01_line(sh, years, "รวม", s.total, bold=True, fill=TOTAL_FILL)
+        _p01_line(sh, years, section_total_label(kinds), grand, bold=True, fill=TOTAL_FILL)
         first_section = False
     ws.column_dimensions["A"].width = WIDTHS["label"]
     for c in range(2, ncols + 1):
