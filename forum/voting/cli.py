@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 
 @click.command("select")
@@ -51,3 +52,26 @@ def select_command(
     except SelectionError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(selected, ensure_ascii=False))
+
+
+@click.command("recount")
+@click.option("--org", "org_slug", help="Only this organization's rounds (its slug).")
+@click.option("--round", "round_id", type=int, help="Only this round.")
+@with_appcontext
+def recount_command(org_slug: str | None, round_id: int | None) -> None:
+    """Recompute every closed round's tally, ranking and adopted selection from the stored
+    ballots and compare them with the stored result: one line per round; exit status 1 if
+    any differs."""
+    from forum.voting.record import closed_rounds, recount_round
+
+    rounds = closed_rounds(org_slug, round_id)
+    if not rounds:
+        raise click.ClickException("no closed round matches")
+    differing = 0
+    for ballot_round in rounds:
+        check = recount_round(ballot_round)
+        differing += not check.ok
+        click.echo(check.line())
+    click.echo(f"{len(rounds)} rounds recounted, {differing} differ")
+    if differing:
+        raise SystemExit(1)
