@@ -75,3 +75,41 @@ def test_minimum_support_and_exclusion_pairs():
         costs, support, 300, RuleOptions(completion=None, min_support=2), ballots=ballots
     )
     assert high.selected == ["a", "b"] and high.ineligible == {"c": ("min_support", 1)}
+
+
+CUMULATIVE = """META
+key;value
+budget;100
+vote_type;cumulative
+num_projects;3
+num_votes;3
+PROJECTS
+project_id;cost
+a;60
+b;60
+c;40
+VOTES
+voter_id;vote;points
+1;a,c;10,1
+2;b,c;1,1
+3;b,c;1,1
+"""
+
+
+def test_greedy_fill_after_mes_by_supporters_by_default_or_by_points(app, tmp_path):
+    """MES funds c (each voter pays 13.33) and stops with 60 left; the fill can take a or b.
+    By supporters (the reference implementation) b: 2 supporters against 1; by points a: 10
+    points against 2."""
+    from forum.selection import parse_pb, select_from_instance
+
+    instance = parse_pb(CUMULATIVE)
+    assert select_from_instance(instance, "mes", "greedy") == ["c", "b"]
+    assert select_from_instance(instance, "mes", "greedy", fill_by="points") == ["c", "a"]
+    path = tmp_path / "cumulative.pb"
+    path.write_text(CUMULATIVE)
+    runner = app.test_cli_runner()
+    args = ["select", str(path), "--rule", "mes", "--completion", "greedy"]
+    assert runner.invoke(args=args).output.strip() == '["c", "b"]'
+    assert runner.invoke(args=[*args, "--fill-by", "points"]).output.strip() == '["c", "a"]'
+    help_text = runner.invoke(args=["select", "--help"]).output
+    assert "equalshares.net" in help_text and "pabutools" in help_text

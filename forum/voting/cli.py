@@ -15,7 +15,21 @@ from flask.cli import with_appcontext
     type=click.Choice(["none", "add1", "add1_exhaustive", "greedy", "add1_greedy"]),
     default="none",
     show_default=True,
-    help="MES only: how to spend what plain MES leaves over.",
+    help=(
+        "MES only: how to spend what plain MES leaves over. add1: equalshares.net's Add1, as"
+        " real cities use it (raise every voter's share by 1 unit while the outcome fits the"
+        " budget; keep the last that fits). add1_exhaustive: pabutools' voter_budget_increment=1"
+        " (stop at the first exhaustive outcome). greedy / add1_greedy: then fill the leftover"
+        " greedily (see --fill-by)."
+    ),
+)
+@click.option(
+    "--fill-by",
+    type=click.Choice(["supporters", "points"]),
+    default="supporters",
+    show_default=True,
+    help="Order of the greedy fill after MES: by number of supporters (as pabutools) or by"
+    " points (cumulative, scoring and ordinal ballots; the same on approval ballots).",
 )
 @click.option(
     "--ordinal-points",
@@ -26,11 +40,18 @@ from flask.cli import with_appcontext
 )
 @click.option("--no-count-check", is_flag=True, help="Do not check num_projects / num_votes.")
 def select_command(
-    file: Path, rule: str, completion: str, ordinal_points: str, no_count_check: bool
+    file: Path,
+    rule: str,
+    completion: str,
+    fill_by: str,
+    ordinal_points: str,
+    no_count_check: bool,
 ) -> None:
     """Print the ids of the projects FILE.pb's budget funds under RULE, as a JSON list.
 
-    Ties are broken by project id as a string, smallest first, as pabutools does.
+    Ties are broken by project id as a string, smallest first, as pabutools does (the web
+    results page breaks ties by its stated ranking instead). For MES, every project on a
+    cumulative, scoring or ordinal ballot counts as approved (cost utilities).
     """
     from forum.selection.pabulib import PabulibError, read_pb
     from forum.selection.rules import SelectionError, select_from_instance
@@ -48,6 +69,7 @@ def select_command(
             rule,
             None if completion == "none" else completion,
             ordinal_points=ordinal_points,
+            fill_by=fill_by,
         )
     except SelectionError as error:
         raise click.ClickException(str(error)) from None
