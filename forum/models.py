@@ -8,6 +8,7 @@ from forum.meetings.models import Attendee, Meeting
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.plans.models import PlanDocument, PlanVersion, PlanVersionProject
 from forum.proposals.models import Proposal, ProposalBudget, ProposalPhoto
+from forum.voting.adoption import SelectionAdoption, SelectionOverride
 from forum.voting.models import Ballot, BallotMark, BallotRound, HandCount, RoundItem
 from forum.workflow.models import Decision
 
@@ -36,6 +37,8 @@ __all__ = [
     "ProposalBudget",
     "ProposalPhoto",
     "RoundItem",
+    "SelectionAdoption",
+    "SelectionOverride",
     "Strategy",
     "Tactic",
     "User",

@@ -844,14 +844,18 @@ def select_from_instance(
     completion: str | None = None,
     *,
     ordinal_points: str = "positional",
+    fill_by: str = "supporters",
 ) -> list[str]:
     """Select projects for a parsed Pabulib instance; returns ids in selection order.
 
     ``rule="greedy"``: :func:`greedy` with :func:`support_from_instance` (``completion`` must be
-    None). ``rule="mes"``: :func:`equal_shares` on :func:`approval_ballots` (for non-approval
-    ballots every project on a voter's ballot counts as approved, i.e. utility = cost), with the
-    given ``completion``; greedy completion uses the instance's support. Budget is the META
-    ``budget``; all projects of the file are candidates.
+    None). ``rule="mes"``: :func:`equal_shares` on :func:`approval_ballots` (for cumulative,
+    scoring and ordinal ballots every project on a voter's ballot counts as approved, i.e.
+    utility = cost), with the given ``completion``. A greedy completion orders the remaining
+    projects by ``fill_by``: ``"supporters"`` (default; how many ballots name the project, as
+    the reference implementation does) or ``"points"`` (the instance's support: points on
+    cumulative/scoring ballots, positional points on ordinal ones). On approval ballots both
+    are the same. Budget is the META ``budget``; all projects of the file are candidates.
     """
     costs = {pid: project.cost for pid, project in instance.projects.items()}
     if rule == "greedy":
@@ -860,8 +864,10 @@ def select_from_instance(
         support = support_from_instance(instance, ordinal_points=ordinal_points)
         return greedy(costs, support, instance.budget)
     if rule == "mes":
-        support = None
-        if completion in ("greedy", "add1_greedy"):
+        if fill_by not in ("supporters", "points"):
+            raise SelectionError(f"fill_by must be 'supporters' or 'points', not {fill_by!r}")
+        support = None  # the engine's default: the number of ballots naming the project
+        if completion in ("greedy", "add1_greedy") and fill_by == "points":
             support = support_from_instance(instance, ordinal_points=ordinal_points)
         return equal_shares(
             costs,

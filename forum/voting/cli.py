@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 
 @click.command("select")
@@ -14,7 +15,21 @@ import click
     type=click.Choice(["none", "add1", "add1_exhaustive", "greedy", "add1_greedy"]),
     default="none",
     show_default=True,
-    help="MES only: how to spend what plain MES leaves over.",
+    help=(
+        "MES only: how to spend what plain MES leaves over. add1: equalshares.net's Add1, as"
+        " real cities use it (raise every voter's share by 1 unit while the outcome fits the"
+        " budget; keep the last that fits). add1_exhaustive: pabutools' voter_budget_increment=1"
+        " (stop at the first exhaustive outcome). greedy / add1_greedy: then fill the leftover"
+        " greedily (see --fill-by)."
+    ),
+)
+@click.option(
+    "--fill-by",
+    type=click.Choice(["supporters", "points"]),
+    default="supporters",
+    show_default=True,
+    help="Order of the greedy fill after MES: by number of supporters (as pabutools) or by"
+    " points (cumulative, scoring and ordinal ballots; the same on approval ballots).",
 )
 @click.option(
     "--ordinal-points",
@@ -25,11 +40,18 @@ import click
 )
 @click.option("--no-count-check", is_flag=True, help="Do not check num_projects / num_votes.")
 def select_command(
-    file: Path, rule: str, completion: str, ordinal_points: str, no_count_check: bool
+    file: Path,
+    rule: str,
+    completion: str,
+    fill_by: str,
+    ordinal_points: str,
+    no_count_check: bool,
 ) -> None:
     """Print the ids of the projects FILE.pb's budget funds under RULE, as a JSON list.
 
-    Ties are broken by project id as a string, smallest first, as pabutools does.
+    Ties are broken by project id as a string, smallest first, as pabutools does (the web
+    results page breaks ties by its stated ranking instead). For MES, every project on a
+    cumulative, scoring or ordinal ballot counts as approved (cost utilities).
     """
     from forum.selection.pabulib import PabulibError, read_pb
     from forum.selection.rules import SelectionError, select_from_instance
@@ -47,7 +69,31 @@ def select_command(
             rule,
             None if completion == "none" else completion,
             ordinal_points=ordinal_points,
+            fill_by=fill_by,
         )
     except SelectionError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(selected, ensure_ascii=False))
+
+
+@click.command("recount")
+@click.option("--org", "org_slug", help="Only this organization's rounds (its slug).")
+@click.option("--round", "round_id", type=int, help="Only this round.")
+@with_appcontext
+def recount_command(org_slug: str | None, round_id: int | None) -> None:
+    """Recompute every closed round's tally, ranking and adopted selection from the stored
+    ballots and compare them with the stored result: one line per round; exit status 1 if
+    any differs."""
+    from forum.voting.record import closed_rounds, recount_round
+
+    rounds = closed_rounds(org_slug, round_id)
+    if not rounds:
+        raise click.ClickException("no closed round matches")
+    differing = 0
+    for ballot_round in rounds:
+        check = recount_round(ballot_round)
+        differing += not check.ok
+        click.echo(check.line())
+    click.echo(f"{len(rounds)} rounds recounted, {differing} differ")
+    if differing:
+        raise SystemExit(1)

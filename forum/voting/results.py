@@ -6,13 +6,15 @@ ranking, merging and selection are done by forum.selection; this module only gat
 from the database and shapes the outputs for pages and the API.
 """
 
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from forum import selection
 from forum.extensions import db
-from forum.selection import rules
-from forum.voting import eligibility
+from forum.selection.explain import RuleOptions, run_rule
+from forum.voting import eligibility, explained
 from forum.voting.models import BallotRound, Choice, Method, RoundState
 
 TIE_BREAK_RULE = _l(
@@ -145,19 +147,22 @@ def proposal_cost(proposal, year: int | None) -> int:
     return proposal.budget_by_year.get(year, 0) if year else proposal.total_budget
 
 
-def village_voters(proposals) -> list[tuple[set[str], int]]:
+def village_voters(proposals) -> list[tuple[set[str], int, str]]:
     """Each village as one voter approving every proposal of that village, weighted by the
-    attendance of its latest village forum (at least 1). The Method of Equal Shares then gives
-    each village a share of the budget in proportion to the people who took part."""
+    attendance of its latest village forum (at least 1), with the village's name. The Method of
+    Equal Shares then gives each village a share of the budget in proportion to the people who
+    took part."""
     from forum.meetings.models import Meeting, MeetingKind
+    from forum.organizations.models import Village
 
     by_village: dict[int | None, set[str]] = {}
     for p in proposals:
         by_village.setdefault(p.village_id, set()).add(str(p.id))
     voters = []
     for village_id, ids in sorted(by_village.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
-        attendance = 1
+        attendance, label = 1, str(_l("No village"))
         if village_id is not None:
+            label = db.session.get(Village, village_id).label
             latest = db.session.scalar(
                 select(Meeting)
                 .where(Meeting.kind == MeetingKind.VILLAGE_FORUM, Meeting.village_id == village_id)
@@ -166,78 +171,149 @@ def village_voters(proposals) -> list[tuple[set[str], int]]:
             )
             if latest is not None:
                 attendance = max(latest.attendance, 1)
-        voters.append((ids, attendance))
+        voters.append((ids, attendance, label))
     return voters
 
 
-def ballot_voters(ballot_round: BallotRound) -> list[tuple[set[str], int]] | None:
-    """Members' ballots as approval ballots (weight 1 each): votes for, ranked proposals, or
-    scores of 4–5. None for shows of hands, which record no individual ballots."""
+def ballot_voters(ballot_round: BallotRound) -> list[tuple[set[str], int, str]] | None:
+    """Members' ballots as approval ballots (weight 1 each, named "ballot N" only: who cast
+    which ballot is not shown): votes for, ranked proposals, or scores of 4–5. None for shows
+    of hands, which record no individual ballots."""
     method = ballot_round.method_enum
     if method in (Method.HANDS, Method.HANDS_COUNT):
         return None
     voters = []
-    for marks in stored_ballots(ballot_round):
+    for n, marks in enumerate(stored_ballots(ballot_round), 1):
         if method in (Method.APPROVAL, Method.ROLL_CALL):
             approved = {pid for pid, c in marks.items() if c == Choice.FOR}
         elif method == Method.RANKING:
             approved = set(marks)
         else:
             approved = {pid for pid, s in marks.items() if s >= 4}
-        voters.append(({str(pid) for pid in approved}, 1))
+        voters.append(({str(pid) for pid in approved}, 1, str(_l("ballot %(n)s", n=n))))
     return voters
 
 
+def _rank_codes(order: list[int], proposals) -> dict[int, str]:
+    """Each proposal's place in the stated ranking as a sortable id: the selection engine breaks
+    ties by id as text, so with these ids its ties follow the ranking and its tie-break
+    (not the proposal number as text, where '10' comes before '9')."""
+    listed = list(order) + [p.id for p in proposals if p.id not in set(order)]
+    width = len(str(len(listed)))
+    return {pid: str(i).zfill(width) for i, pid in enumerate(listed)}
+
+
 def compare_selections(
-    proposals, order: list[int], voters: list[tuple[set[str], int]], budget: int, year: int | None
+    proposals,
+    order: list[int],
+    voters: list[tuple[set[str], int, str]],
+    budget: int,
+    year: int | None,
+    options: RuleOptions | None = None,
+    tally: dict[int, object] | None = None,
 ) -> dict:
-    """Greedy and the Method of Equal Shares side by side.
+    """Greedy and the Method of Equal Shares side by side, each proposal explained.
 
     Greedy walks ``order`` (the ranking, its tie-break already applied) and takes every proposal
-    that still fits. Equal Shares (forum.selection.rules.equal_shares, cost utilities) runs on the
-    weighted approval ballots ``voters``, then fills what is left in ranking order ("greedy"
-    completion), so neither rule leaves money unspent that a ranked proposal could use."""
-    costs = {str(p.id): proposal_cost(p, year) for p in proposals}
-    support = {str(pid): len(order) - i for i, pid in enumerate(order)}
-    greedy = {int(pid) for pid in rules.greedy(costs, support, budget)}
-    mes = set()
+    that still fits. Equal Shares (forum.selection, cost utilities) runs on the weighted approval
+    ballots ``voters`` with ``options`` (default: Add1, equalshares.net's completion); its ties
+    follow ``order`` too. ``options.min_support`` is checked against ``tally`` (the round's
+    support: approvals, hands or points) and applies to both rules, as do exclusion pairs."""
+    options = options or RuleOptions()
+    code = _rank_codes(order, proposals)
+    pid_of = {c: pid for pid, c in code.items()}
+    costs = {code[p.id]: proposal_cost(p, year) for p in proposals}
+    rank_support = {code[pid]: len(order) - i for i, pid in enumerate(order)}
+    tally_by_code = {code[pid]: v for pid, v in (tally or {}).items() if pid in code}
+    pairs = tuple((code[a], code[b]) for a, b in options.exclusions if a in code and b in code)
+    coded = replace(options, exclusions=pairs)
+    greedy = run_rule(
+        costs, rank_support, budget, replace(coded, rule="greedy"), tally=tally_by_code or None
+    )
+    mes = None
     if voters:
-        mes = {
-            int(pid)
-            for pid in rules.equal_shares(
-                costs,
-                [ballot for ballot, _weight in voters],
-                budget,
-                weights=[weight for _ballot, weight in voters],
-                completion="greedy",
-                support=support,
-            )
-        }
+        mes = run_rule(
+            costs,
+            rank_support,
+            budget,
+            replace(coded, rule="mes"),
+            ballots=[{code[int(pid)] for pid in ids} for ids, _w, _n in voters],
+            weights=[weight for _ids, weight, _n in voters],
+            tally=tally_by_code or None,
+        )
+    names = [name for _ids, _w, name in voters]
+
+    def explain(outcome, c: str, greedy_rule: bool) -> str:
+        if c in outcome.ineligible:
+            return explained.ineligible_text(outcome.ineligible[c], options.min_support)
+        entry = outcome.explanation[c]
+        if greedy_rule:
+            return explained.greedy_text(entry)
+        return explained.mes_text(entry, outcome, names.__getitem__, pid_of.get)
+
     by_id = {p.id: p for p in proposals}
+    in_greedy = {pid_of[c] for c in greedy.selected}
+    in_mes = {pid_of[c] for c in mes.selected} if mes else set()
     rows = []
     for position, pid in enumerate(order, 1):
-        in_greedy, in_mes = pid in greedy, pid in mes
+        c = code[pid]
         rows.append(
             {
                 "proposal": by_id[pid],
                 "position": position,
-                "cost": costs[str(pid)],
-                "greedy": in_greedy,
-                "mes": in_mes,
-                "differs": in_greedy != in_mes,
+                "cost": costs[c],
+                "greedy": pid in in_greedy,
+                "mes": pid in in_mes,
+                "differs": (pid in in_greedy) != (pid in in_mes),
+                "greedy_why": explained.both_languages(explain, greedy, c, True),
+                "mes_why": explained.both_languages(explain, mes, c, False) if mes else None,
+                "mes_numbers": _numbers(mes, c, names, pid_of) if mes else None,
             }
         )
     return {
         "budget": budget,
         "year": year,
-        "greedy": [pid for pid in order if pid in greedy],
-        "mes": [pid for pid in order if pid in mes],
-        "greedy_cost": sum(costs[str(pid)] for pid in greedy),
-        "mes_cost": sum(costs[str(pid)] for pid in mes),
+        "options": options,
+        "greedy": [pid_of[c] for c in greedy.selected],
+        "mes": [pid_of[c] for c in mes.selected] if mes else [],
+        "greedy_cost": sum(costs[c] for c in greedy.selected),
+        "mes_cost": sum(costs[c] for c in mes.selected) if mes else 0,
+        "mes_voter_budget": mes.voter_budget if mes else None,
+        "mes_steps": mes.mes.steps if mes and mes.mes else 0,
         "rows": rows,
         "chart": chart(rows, budget),
-        "voters": sum(weight for _ballot, weight in voters),
+        "voters": sum(weight for _ids, weight, _n in voters),
     }
+
+
+def _numbers(outcome, c: str, names: list[str], pid_of: dict) -> dict | None:
+    """The Equal Shares figures of one proposal for the JSON API (baht, two decimals)."""
+    if c in outcome.ineligible:
+        kind, value = outcome.ineligible[c]
+        return {"eligible": False, "reason": kind, "value": pid_of.get(value, value)}
+    e = outcome.explanation[c]
+    if e["by"] == "mes":
+        return {
+            "eligible": True,
+            "selected_by": "mes",
+            "round": e["round"],
+            "rho": str(e["rho"]),
+            "price": round(float(e["price"]), 2),
+            "payments": {names[v]: round(float(a), 2) for v, a in e["payments"].items()},
+        }
+    out = {
+        "eligible": True,
+        "selected_by": e["by"],
+        "supporters_had": round(float(e["supporters_had"]), 2),
+        "cost": e["cost"],
+        "took": [[pid_of[p], round(float(a), 2)] for p, a in e["took"]],
+    }
+    if "fill" in e:
+        out["fill"] = {
+            "step": e["fill"]["position"],
+            "left_before": round(float(e["fill"]["left_before"]), 2),
+        }
+    return out
 
 
 def chart(rows: list[dict], budget: int) -> dict:
@@ -275,9 +351,34 @@ def default_budget(proposals, year: int | None) -> int:
     return sum(proposal_cost(p, year) for p in proposals) // 2
 
 
-def round_view(ballot_round: BallotRound, *, year=None, budget=None, voters="villages") -> dict:
+def selection_candidates(ballot_round: BallotRound) -> list:
+    """The proposals that enter a round's selection (wrap this to filter them further)."""
+    return ballot_round.proposals
+
+
+def max_support(ballot_round: BallotRound) -> int:
+    """The most support one proposal could get in this round: a minimum above it is refused."""
     result = ballot_round.result or {}
-    proposals = ballot_round.proposals
+    method, ballots = ballot_round.method_enum, result.get("ballots", 0)
+    if method == Method.RANKING:
+        return ballots * max(len(ballot_round.items) - 1, 0)
+    if method == Method.SCORE:
+        return ballots * 5
+    if method in (Method.HANDS, Method.HANDS_COUNT):
+        return max(ballot_round.meeting.attendance, ballots)
+    return ballots
+
+
+def round_view(
+    ballot_round: BallotRound,
+    *,
+    year=None,
+    budget=None,
+    voters="villages",
+    options: RuleOptions | None = None,
+) -> dict:
+    result = ballot_round.result or {}
+    proposals = selection_candidates(ballot_round)
     by_id = {p.id: p for p in proposals}
     ranking = [pid for pid in result.get("ranking", []) if pid in by_id]
     # Only proposals still eligible after the vote enter the selection (forum.voting.eligibility).
@@ -290,6 +391,7 @@ def round_view(ballot_round: BallotRound, *, year=None, budget=None, voters="vil
     if voter_ballots is None:
         voter_ballots = village_voters(candidates)
     voter_ballots = eligibility.only_candidates(voter_ballots, candidate_ids)
+    tally = {pid: result["tallies"][str(pid)]["support"] for pid in ranking}
     return {
         "result": result,
         "ranked": [
@@ -297,11 +399,26 @@ def round_view(ballot_round: BallotRound, *, year=None, budget=None, voters="vil
             for i, pid in enumerate(ranking, 1)
         ],
         "selection": compare_selections(
-            candidates, [p for p in ranking if p in candidate_ids], voter_ballots, budget, year
+            candidates,
+            [p for p in ranking if p in candidate_ids],
+            voter_ballots,
+            budget,
+            year,
+            options,
+            tally,
         ),
         "left_out": left_out,
         "voters": used,
         "tie_break": TIE_BREAK_RULE,
+    }
+
+
+def options_payload(options: RuleOptions) -> dict:
+    return {
+        "completion": options.completion or "none",
+        "fill_by": options.fill_by,
+        "min_support": options.min_support,
+        "exclusions": [list(pair) for pair in options.exclusions],
     }
 
 
@@ -330,6 +447,7 @@ def api_payload(ballot_round: BallotRound, view: dict) -> dict:
             "budget": sel["budget"],
             "year": sel["year"],
             "voters": view["voters"],
+            "options": options_payload(sel["options"]),
             "greedy": sel["greedy"],
             "mes": sel["mes"],
             "greedy_cost": sel["greedy_cost"],
@@ -338,7 +456,21 @@ def api_payload(ballot_round: BallotRound, view: dict) -> dict:
                 {"proposal": row["proposal"].id, "reason": row["reason"]}
                 for row in view["left_out"]
             ],
+            "mes_voter_share": round(float(sel["mes_voter_budget"]), 2)
+            if sel["mes_voter_budget"] is not None
+            else None,
+            "mes_add1_steps": sel["mes_steps"],
+            "explanations": {
+                str(r["proposal"].id): {
+                    "rank": r["position"],
+                    "cost": r["cost"],
+                    "greedy": {"selected": r["greedy"], "text": r["greedy_why"]},
+                    "mes": {"selected": r["mes"], "text": r["mes_why"], **(r["mes_numbers"] or {})},
+                }
+                for r in sel["rows"]
+            },
         },
+        "adoption": view.get("adoption"),
     }
 
 
@@ -383,7 +515,7 @@ def village_lists(organization) -> dict[int, list[int]]:
     return lists
 
 
-def priorities_view(organization, *, year=None, budget=None) -> dict:
+def priorities_view(organization, *, year=None, budget=None, options=None) -> dict:
     from forum.proposals.models import Proposal
 
     lists = village_lists(organization)
@@ -400,7 +532,12 @@ def priorities_view(organization, *, year=None, budget=None) -> dict:
         "merged": [by_id[pid] for pid in merged if pid in by_id],
         "merge_rule": MERGE_RULE,
         "selection": compare_selections(
-            proposals, [p for p in merged if p in by_id], village_voters(proposals), budget, year
+            proposals,
+            [p for p in merged if p in by_id],
+            village_voters(proposals),
+            budget,
+            year,
+            options,
         )
         if proposals
         else None,

@@ -1,13 +1,32 @@
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.auth.forms import EmptyForm
 from forum.extensions import db
+from forum.meetings.models import Meeting
 from forum.meetings.views import get_meeting
 from forum.organizations.access import get_organization
 from forum.voting import results as results_module
-from forum.voting.forms import RoundForm, SelectionForm
+from forum.voting.adoption import (
+    AdoptionError,
+    adopt_selection,
+    adopting_meetings,
+    adoption_view,
+    may_adopt,
+)
+from forum.voting.explained import COMPLETION_HINTS, FILL_TITLES, money
+from forum.voting.forms import AdoptionForm, RoundForm, SelectionForm
 from forum.voting.models import METHODS_BY_MEETING, BallotRound, Choice, Method
 from forum.voting.results import BORDA_RULE  # noqa: E402
 from forum.voting.services import (
@@ -22,6 +41,12 @@ from forum.voting.services import (
 )
 
 bp = Blueprint("voting", __name__)
+bp.add_app_template_filter(money, "money")
+
+
+@bp.app_context_processor
+def selection_wording():
+    return {"completion_hints": COMPLETION_HINTS, "fill_titles": FILL_TITLES}
 
 
 def get_round(round_id: int) -> BallotRound:
@@ -211,10 +236,15 @@ def close(round_id: int):
 
 def _selection_args(organization, ballot_round=None):
     period = organization.current_period
-    form = SelectionForm(request.args, years=period.years if period else [])
+    form = SelectionForm(
+        request.args,
+        years=period.years if period else [],
+        proposal_ids=[item.proposal_id for item in ballot_round.items] if ballot_round else (),
+        max_support=results_module.max_support(ballot_round) if ballot_round else None,
+    )
     form.validate()
     year = form.year.data or None
-    budget = form.budget.data
+    budget = form.budget.data if "budget" not in form.errors else None
     voters = form.voters.data if form.voters.data in ("villages", "ballots") else "villages"
     return form, year, budget, voters
 
@@ -227,8 +257,31 @@ def results(round_id: int):
         return redirect(url_for(".show", round_id=round_id))
     organization = ballot_round.meeting.organization
     form, year, budget, voters = _selection_args(organization, ballot_round)
-    view = results_module.round_view(ballot_round, year=year, budget=budget, voters=voters)
-    return render_template(
+    view = results_module.round_view(
+        ballot_round, year=year, budget=budget, voters=voters, options=form.rule_options()
+    )
+    return _render_results(ballot_round, form, view)
+
+
+def _render_results(ballot_round, form, view, adopt_form=None, status=200):
+    view["adoption"] = adoption_view(ballot_round)
+    organization = ballot_round.meeting.organization
+    if adopt_form is None and may_adopt(ballot_round, current_user):
+        adopt_form = AdoptionForm(
+            formdata=None,
+            years=organization.current_period.years if organization.current_period else [],
+            meetings=adopting_meetings(organization.id),
+            data={
+                "budget": view["selection"]["budget"],
+                "year": form.year.data,
+                "voters": view["voters"],
+                "completion": form.completion.data,
+                "fill_by": form.fill_by.data,
+                "min_support": form.min_support.data,
+                "exclusions": form.exclusions.data,
+            },
+        )
+    page = render_template(
         "voting/results.html",
         round=ballot_round,
         meeting=ballot_round.meeting,
@@ -236,7 +289,67 @@ def results(round_id: int):
         view=view,
         form=form,
         borda_rule=BORDA_RULE,
+        adopt_form=adopt_form,
     )
+    return page, status
+
+
+@bp.route("/rounds/<int:round_id>/adopt", methods=["POST"])
+@login_required
+def adopt(round_id: int):
+    """A committee meeting adopts one selection of the round, with any overrides."""
+    ballot_round = get_round(round_id)
+    organization = ballot_round.meeting.organization
+    if not current_user.is_office(organization.id):
+        abort(403)
+    period = organization.current_period
+    form = AdoptionForm(
+        years=period.years if period else [],
+        proposal_ids=[item.proposal_id for item in ballot_round.items],
+        max_support=results_module.max_support(ballot_round),
+        meetings=adopting_meetings(organization.id),
+    )
+    status = 422
+    if form.validate_on_submit():
+        meeting = db.session.get(Meeting, form.meeting.data)
+        try:
+            if meeting is None:
+                raise AdoptionError(_("Choose the committee meeting that decided."), "meeting")
+            adopt_selection(
+                ballot_round,
+                meeting,
+                current_user,
+                rule=form.rule.data,
+                options=form.rule_options(),
+                budget=form.budget.data,
+                year=form.year.data or None,
+                voters=form.voters.data,
+                overrides=getattr(form, "override_list", None) or [],
+                vote={
+                    "for": form.vote_for.data,
+                    "against": form.vote_against.data,
+                    "abstain": form.vote_abstain.data or 0,
+                },
+            )
+        except AdoptionError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            flash(error.message, "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The committee's decision has been recorded."), "success")
+            return redirect(url_for(".results", round_id=round_id))
+    else:
+        flash(_("The selection was not adopted: see the messages next to the fields."), "error")
+    ballot_round = get_round(round_id)
+    sel_form, year, budget, voters = _selection_args(organization, ballot_round)
+    view = results_module.round_view(
+        ballot_round, year=year, budget=budget, voters=voters, options=sel_form.rule_options()
+    )
+    return _render_results(ballot_round, sel_form, view, form, status)
 
 
 @bp.route("/api/rounds/<int:round_id>/results")
@@ -244,10 +357,15 @@ def api_results(round_id: int):
     ballot_round = get_round(round_id)
     if ballot_round.is_open:
         return jsonify(error="round_open", message=_("The round is still open.")), 409
-    year = request.args.get("year", type=int)
-    budget = request.args.get("budget", type=int)
-    voters = request.args.get("voters", "villages")
-    view = results_module.round_view(ballot_round, year=year, budget=budget, voters=voters)
+    organization = ballot_round.meeting.organization
+    form, year, budget, voters = _selection_args(organization, ballot_round)
+    if form.errors:
+        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        return jsonify(error="invalid_options", errors=errors), 422
+    view = results_module.round_view(
+        ballot_round, year=year, budget=budget, voters=voters, options=form.rule_options()
+    )
+    view["adoption"] = adoption_view(ballot_round)
     return jsonify(results_module.api_payload(ballot_round, view))
 
 
@@ -256,7 +374,26 @@ def priorities(slug: str):
     """Village priority lists merged into one subdistrict list, and selections under a budget."""
     organization = get_organization(slug)
     form, year, budget, _voters = _selection_args(organization)
-    view = results_module.priorities_view(organization, year=year, budget=budget)
+    view = results_module.priorities_view(
+        organization, year=year, budget=budget, options=form.rule_options()
+    )
     return render_template(
         "voting/priorities.html", organization=organization, view=view, form=form
+    )
+
+
+@bp.route("/rounds/<int:round_id>/round.pb")
+def pabulib(round_id: int):
+    """The closed round as a Pabulib file: anonymised ballots, costs, budget, rule in META."""
+    from forum.voting.record import round_pb
+
+    ballot_round = get_round(round_id)
+    if ballot_round.is_open:
+        flash(_("The results are shown once the round is closed."), "error")
+        return redirect(url_for(".show", round_id=round_id))
+    slug = ballot_round.meeting.organization.slug
+    return Response(
+        round_pb(ballot_round),
+        mimetype="text/plain",
+        headers={"Content-Disposition": f"attachment; filename={slug}-round-{round_id}.pb"},
     )
