@@ -120,6 +120,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tracking_bp)
     app.register_blueprint(printables_bp)
     app.register_blueprint(health.bp)
+    from forum.assist.views import bp as assist_bp
+
+    app.register_blueprint(assist_bp)
     static_assets.init_app(app)
     audit.init_app(app)
 

@@ -1,5 +1,6 @@
 """Every model, imported once so that the metadata (and Alembic) sees them all."""
 
+from forum.assist.models import ProposalSupport
 from forum.audit.models import AccessDenial, LoginEvent
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
@@ -36,6 +37,7 @@ __all__ = [
     "Proposal",
     "ProposalBudget",
     "ProposalPhoto",
+    "ProposalSupport",
     "RoundItem",
     "SelectionAdoption",
     "SelectionOverride",

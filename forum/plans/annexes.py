@@ -9,6 +9,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from forum.assist.villages import asking_villages, village_numbers_text
 from forum.catalog.models import Strategy
 from forum.extensions import db
 from forum.pdf import AnnexDocument, AnnexGroup, AnnexProject
@@ -27,6 +28,7 @@ DRAFT_PLAN_STATUSES = (
     Status.ANNOUNCED,
 )
 NO_PROGRAM = "แผนงาน (ยังไม่ระบุ)"
+ASKED_BY = "หมู่บ้านที่เสนอ"
 
 
 def plan_statuses(draft: bool) -> tuple[Status, ...]:
@@ -75,12 +77,17 @@ def alignment(strategy: Strategy) -> dict[str, str]:
     return {key: value for key, value in lines.items() if value}
 
 
-def annex_project(proposal: Proposal, years: list[int]) -> AnnexProject:
+def annex_project(proposal: Proposal, years: list[int], villages=None) -> AnnexProject:
+    """One row; ``villages`` (forum.assist.villages) are named in the target column when
+    several villages asked for the project (merged or supported)."""
     budgets = proposal.budget_by_year
+    target = proposal.target or ""
+    if villages and len(villages) > 1:
+        target = f"{target}\n{ASKED_BY} {village_numbers_text(villages)}".strip()
     return AnnexProject(
         title=proposal.title,
         objective=proposal.objective or "",
-        target=proposal.target or "",
+        target=target,
         budgets={year: budgets.get(year, 0) for year in years},
         kpi=proposal.kpi or "",
         expected_result=proposal.expected_result or "",
@@ -92,6 +99,7 @@ def annex_project(proposal: Proposal, years: list[int]) -> AnnexProject:
 
 
 def group_projects(proposals, years, kinds) -> list[AnnexGroup]:
+    asking = asking_villages([p.id for p in proposals if p.annex in kinds])
     grouped: dict[tuple, list[Proposal]] = defaultdict(list)
     for p in proposals:
         if p.annex in kinds:
@@ -110,7 +118,7 @@ def group_projects(proposals, years, kinds) -> list[AnnexGroup]:
                 tactic_title=first.tactic.title,
                 program_name=key[2],
                 alignment=alignment(first.strategy),
-                projects=[annex_project(p, years) for p in members],
+                projects=[annex_project(p, years, asking.get(p.id)) for p in members],
             )
         )
     return groups

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum.assist.views import form_help, help_requested
 from forum.auth.forms import EmptyForm
 from forum.auth.models import Role
 from forum.catalog.models import Strategy, Tactic
@@ -161,7 +162,12 @@ def new(slug: str):
         own = current_user.committee_villages(organization.id)
         if len(own) == 1:
             form.village_id.data = next(iter(own))
-    if form.validate_on_submit():
+    assist = None
+    if help_requested():  # the assistant's buttons re-render the form (forum.assist)
+        assist, answered = form_help(organization, form)
+        if answered is not None:
+            return answered
+    elif form.validate_on_submit():
         if committee and not _may_enter_for_village(organization, form.village_id.data):
             form.village_id.errors.append(_("You can only enter proposals for your own village."))
         else:
@@ -174,7 +180,7 @@ def new(slug: str):
                     flash(_("The proposal has been saved."), "success")
                     return redirect(url_for(".show", proposal_id=proposal.id))
                 return redirect(url_for(".submitted", code=proposal.tracking_code))
-    if request.method == "POST":
+    if request.method == "POST" and assist is None:
         flash(_("Please correct the fields marked below; nothing you typed was lost."), "error")
         if form.chosen_photos():
             # Browsers never refill a file input: say so, next to the photos.
@@ -188,6 +194,7 @@ def new(slug: str):
         committee=committee,
         photos_max=PHOTOS_MAX,
         photo_limit_mb=current_store().max_bytes // 2**20,
+        assist=assist,
     )
 
 

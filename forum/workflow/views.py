@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from forum.assist.views import screening_help
 from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingKind
 from forum.proposals.models import Proposal
@@ -90,6 +91,8 @@ def act(proposal_id: int, action: str):
         duplicates=duplicates_for(proposal) if action == "merge" else (),
         obj=proposal if action == "screen" and request.method == "GET" else None,
     )
+    if action == "merge" and request.method == "GET":
+        form.merged_into_id.data = request.args.get("into", 0, type=int)
     if form.validate_on_submit():
         try:
             decision = _apply(proposal, transition, form)
@@ -107,6 +110,7 @@ def act(proposal_id: int, action: str):
         transition=transition,
         form=form,
         ask_code=anonymous_withdrawal and not may_take(transition, proposal, current_user),
+        assist=screening_help(proposal) if action in ("screen", "merge") else None,
     ), (422 if request.method == "POST" else 200)
 
 

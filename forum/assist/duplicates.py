@@ -1,0 +1,180 @@
+"""Proposals that say the same thing: same object, same place, same village or a place shared by
+villages.
+
+Each proposal is read from its title and location (forum.assist.text): content words, character
+trigrams (tone marks dropped), the objects it names (forum.assist.lexicon: ถนน, แหล่งน้ำ ...,
+the first named being what the project is about), the villages it names (its own village and
+any "หมู่ที่ N" in the text) and numbered parts (ซอย 5, ช่วงที่ 2).
+
+    similarity = mean of the cosine and the overlap coefficient of the two feature sets,
+                 each feature weighted by its inverse document frequency over the
+                 organization's proposals of the period (trigrams at half weight)
+
+The overlap coefficient (shared weight / weight of the smaller set) keeps a short restatement
+close to a long one. The similarity is then multiplied by what tells projects apart:
+
+- different villages and no proper place name in common ("ถนน คสล. หมู่ที่ 3" and
+  "ถนน คสล. หมู่ที่ 6"): x 0.35; a shared name such as แม่ต๋ำ keeps villages 4 and 5 together
+  (one weir on one stream);
+- the same kind of numbered part with different numbers (ซอย 5, ซอย 7): x 0.3;
+- different main objects (a road and its street lights): x 0.5.
+
+A proper place name is a shared word that is neither an object word, nor an everyday place or
+action word (วัด, โรงเรียน, หน้า, ก่อสร้าง ...), nor frequent in the period (in over 5 % of the
+proposals, and over 2). Pairs scoring ``THRESHOLD`` or more are reported, with what matched.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from forum.assist.lexicon import CONCEPTS, concepts_in, first_concept
+from forum.assist.text import read
+
+THRESHOLD = 0.45
+NGRAM_WEIGHT = 0.5
+OTHER_VILLAGE = 0.35
+OTHER_PART = 0.3
+OTHER_OBJECT = 0.5
+COMMON_SHARE = 0.2
+_EVERYDAY_PLACES_TEXT = (
+    "วัด โรงเรียน หน้า กลาง บ้าน ทุ่ง นา ป่าช้า สุสาน ศาลา ซอย สาย ทาง เข้า ไป หมู่บ้าน ชุมชน "
+    "สาธารณะ เหนือ ใต้ ตะวันออก ตะวันตก ทิศ ข้าง หลัง ภายใน ริม ลำ แม่ ห้วย หนอง ดอน "
+    "ก่อสร้าง ปรับปรุง ซ่อมแซม ติดตั้ง จัดซื้อ ขุด ลอก ขยาย เขต จัด งาน ส่งเสริม สนับสนุน "
+    "อบรม พัฒนา ชะลอ น้ำ ไฟฟ้า"
+)
+EVERYDAY_PLACES = frozenset(_EVERYDAY_PLACES_TEXT.split())
+OBJECT_WORDS = frozenset(
+    w for c in CONCEPTS for cue in c.cues for w in read(cue).words
+)
+
+
+@dataclass(frozen=True)
+class Features:
+    words: frozenset[str]
+    grams: frozenset[str]
+    villages: frozenset[int]
+    parts: frozenset[str]
+    objects: frozenset[str]  # concept names
+    main_object: str | None
+
+
+def features(title: str | None, location: str | None, village: int | None) -> Features:
+    t, loc = read(title), read(location)
+    villages = set(t.villages | loc.villages)
+    if village:
+        villages.add(village)
+    return Features(
+        words=frozenset(t.words) | frozenset(loc.words),
+        grams=t.trigrams | loc.trigrams,
+        villages=frozenset(villages),
+        parts=t.parts | loc.parts,
+        objects=frozenset(c.name for c in concepts_in(t.text)),
+        main_object=main.name if (main := first_concept(t.text)) else None,
+    )
+
+
+@dataclass
+class Corpus:
+    """Document frequencies over the candidate proposals (one organization and period)."""
+
+    size: int
+    df: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, docs: list[Features]) -> "Corpus":
+        df: Counter = Counter()
+        for doc in docs:
+            df.update(doc.words)
+            df.update("#" + g for g in doc.grams)
+            df.update("@" + o for o in doc.objects)
+        return cls(len(docs), df)
+
+    def idf(self, term: str) -> float:
+        return math.log((self.size + 1) / (self.df.get(term, 0) + 1)) + 1
+
+    def common(self, word: str) -> bool:
+        return self.df.get(word, 0) > max(5, COMMON_SHARE * self.size)
+
+
+@dataclass(frozen=True)
+class Match:
+    score: float
+    matched: tuple[str, ...]  # of "title", "place", "object", "village"
+    places: tuple[str, ...] = ()  # the proper place names in common
+    objects: tuple[str, ...] = ()
+
+
+def _weights(doc: Features, corpus: Corpus) -> dict[str, float]:
+    weights = {w: corpus.idf(w) for w in doc.words}
+    weights.update({"#" + g: NGRAM_WEIGHT * corpus.idf("#" + g) for g in doc.grams})
+    weights.update({"@" + o: corpus.idf("@" + o) for o in doc.objects})
+    return weights
+
+
+def _places(doc: Features, corpus: Corpus) -> set[str]:
+    return {
+        w
+        for w in doc.words
+        if w not in OBJECT_WORDS and w not in EVERYDAY_PLACES and not corpus.common(w)
+    }
+
+
+def similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0
+    dot = sum(a[t] * b[t] for t in shared)
+    cosine = dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    overlap = sum(a[t] for t in shared) / min(sum(a.values()), sum(b.values()))
+    return (cosine + overlap) / 2
+
+
+def compare(query: Features, other: Features, corpus: Corpus, query_weights=None) -> Match:
+    """How alike two proposals are (0..1) and what matched."""
+    a = query_weights or _weights(query, corpus)
+    title_like = similarity(a, _weights(other, corpus))
+    if title_like == 0.0:
+        return Match(0.0, ())
+    places = _places(query, corpus) & _places(other, corpus)
+    objects = query.objects & other.objects
+    same_village = bool(query.villages & other.villages)
+    factor = 1.0
+    same_object = query.main_object == other.main_object
+    if query.villages and other.villages and not same_village and not (places and same_object):
+        factor *= OTHER_VILLAGE
+    if _parts_differ(query.parts, other.parts):
+        factor *= OTHER_PART
+    if query.main_object and other.main_object and query.main_object != other.main_object:
+        factor *= OTHER_OBJECT
+    matched = ["title"] if title_like >= THRESHOLD else []
+    if places:
+        matched.append("place")
+    if objects:
+        matched.append("object")
+    if same_village:
+        matched.append("village")
+    return Match(
+        round(title_like * factor, 3), tuple(matched), tuple(sorted(places)), tuple(sorted(objects))
+    )
+
+
+def _parts_differ(a: frozenset[str], b: frozenset[str]) -> bool:
+    kinds_a = {p.split(":")[0]: p for p in a}
+    return any(
+        p.split(":")[0] in kinds_a and kinds_a[p.split(":")[0]] != p for p in b
+    )
+
+
+def rank(query: Features, candidates: list[tuple[object, Features]], limit: int = 5):
+    """(candidate key, Match) for candidates at or above THRESHOLD, best first (ties: the
+    order given, i.e. oldest proposal first)."""
+    corpus = Corpus.of([f for _, f in candidates] + [query])
+    weights = _weights(query, corpus)
+    found = []
+    for order, (key, doc) in enumerate(candidates):
+        match = compare(query, doc, corpus, weights)
+        if match.score >= THRESHOLD:
+            found.append((-match.score, order, key, match))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [(key, match) for _, _, key, match in found[:limit]]

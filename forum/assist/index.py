@@ -1,0 +1,164 @@
+"""The assistant's view of the database: an organization's tactic model and the proposals a
+new one is compared with.
+
+The tactic model (catalog + screened proposals) is built once per process and organization and
+rebuilt when a cheap fingerprint query shows the catalog or the screenings changed, so every
+process answers from the database's current state. Proposal features are memoized by
+(id, version): the row's version changes on every edit (optimistic locking), so a memo is never
+stale.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from forum.assist import duplicates
+from forum.assist.tactics import Example, TacticModel, TacticRef, tactic_document
+from forum.catalog.models import Strategy, Tactic
+from forum.extensions import db
+from forum.organizations.models import Village
+from forum.proposals.models import Proposal
+from forum.proposals.states import Status
+from forum.workflow.models import Decision
+
+MODELS_KEPT = 64
+FEATURES_KEPT = 200_000
+_lock = threading.Lock()
+_models: OrderedDict[int, tuple[tuple, TacticModel]] = OrderedDict()
+_features: OrderedDict[tuple[int, int], duplicates.Features] = OrderedDict()
+
+
+def _catalog_fingerprint(organization_id: int) -> tuple:
+    return tuple(
+        db.session.execute(
+            select(
+                func.count(Tactic.id),
+                func.max(Tactic.id),
+                func.sum(
+                    func.length(Tactic.title) + func.coalesce(func.length(Tactic.description), 0)
+                ),
+                func.max(Strategy.province_strategy_id),
+            )
+            .join(Strategy, Strategy.id == Tactic.strategy_id)
+            .where(Strategy.organization_id == organization_id)
+        ).one()
+    )
+
+
+def _screenings():
+    return (
+        select(Proposal.id)
+        .join(Decision, Decision.proposal_id == Proposal.id)
+        .where(Decision.action == "screen")
+    )
+
+
+def _examples_fingerprint(organization_id: int) -> tuple:
+    return tuple(
+        db.session.execute(
+            select(func.count(Decision.id), func.max(Decision.id))
+            .join(Proposal, Proposal.id == Decision.proposal_id)
+            .where(Proposal.organization_id == organization_id, Decision.action == "screen")
+        ).one()
+    )
+
+
+def catalog_documents(organization) -> list:
+    """(TacticRef, document) of every tactic of the organization's catalog."""
+    catalog = []
+    for strategy in organization.strategies:
+        for tactic in strategy.tactics:
+            ref = TacticRef(
+                tactic.id, strategy.id, strategy.number, tactic.number, tactic.title, strategy.title
+            )
+            catalog.append((ref, tactic_document(strategy, tactic, strategy.province_strategy)))
+    return catalog
+
+
+def _build_model(organization) -> TacticModel:
+    catalog = catalog_documents(organization)
+    rows = db.session.execute(
+        select(Proposal.title, Proposal.objective, Proposal.target, Proposal.tactic_id).where(
+            Proposal.organization_id == organization.id,
+            Proposal.id.in_(_screenings()),
+        )
+    ).all()
+    return TacticModel(catalog, [Example(*row) for row in rows])
+
+
+def tactic_model(organization) -> TacticModel:
+    """The organization's model, rebuilt if its catalog or its screenings changed."""
+    key = (_catalog_fingerprint(organization.id), _examples_fingerprint(organization.id))
+    with _lock:
+        cached = _models.get(organization.id)
+        if cached and cached[0] == key:
+            _models.move_to_end(organization.id)
+            return cached[1]
+    model = _build_model(organization)
+    with _lock:
+        _models[organization.id] = (key, model)
+        while len(_models) > MODELS_KEPT:
+            _models.popitem(last=False)
+    return model
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    title: str
+    status: str
+    village_id: int | None
+    village_number: int | None
+
+
+def _features_of(row) -> duplicates.Features:
+    key = (row.id, row.version)
+    with _lock:
+        found = _features.get(key)
+    if found is None:
+        found = duplicates.features(row.title, row.location, row.village_number)
+        with _lock:
+            _features[key] = found
+            while len(_features) > FEATURES_KEPT:
+                _features.popitem(last=False)
+    return found
+
+
+def candidates(organization, period, user, exclude_id: int | None = None):
+    """(Candidate, Features) of the organization's proposals in the period that ``user`` may
+    see, every status but withdrawn, oldest first."""
+    query = (
+        select(
+            Proposal.id,
+            Proposal.version,
+            Proposal.title,
+            Proposal.location,
+            Proposal.status,
+            Proposal.village_id,
+            Village.number.label("village_number"),
+        )
+        .outerjoin(Village, Village.id == Proposal.village_id)
+        .where(
+            Proposal.organization_id == organization.id,
+            Proposal.status != Status.WITHDRAWN,
+        )
+        .order_by(Proposal.id)
+    )
+    if period is not None:
+        query = query.where(Proposal.plan_period_id == period.id)
+    if exclude_id is not None:
+        query = query.where(Proposal.id != exclude_id)
+    office = user.is_authenticated and user.is_office(organization.id)
+    if not office:
+        own = list(user.committee_villages(organization.id)) if user.is_authenticated else []
+        query = query.where((Proposal.status != Status.DRAFT) | Proposal.village_id.in_(own))
+    rows = db.session.execute(query).all()
+    return [
+        (
+            Candidate(r.id, r.title, r.status, r.village_id, r.village_number),
+            _features_of(r),
+        )
+        for r in rows
+    ]
