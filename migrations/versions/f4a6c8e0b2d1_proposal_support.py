@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f4a6c8e0b2d1'
-down_revision = 'ae3b5c7d9e42'
+down_revision = 'b7e2c4a19d53'
 branch_labels = None
 depends_on = None
 
