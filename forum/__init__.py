@@ -103,6 +103,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(tracking_bp)
     app.register_blueprint(printables_bp)
+    from forum.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(health.bp)
     static_assets.init_app(app)
     audit.init_app(app)
