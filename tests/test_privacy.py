@@ -4,7 +4,7 @@
 import io
 import json
 import subprocess
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -205,8 +205,8 @@ def test_a_private_name_stays_off_public_pages_api_and_exports(client, auth):
 
 
 def desk(client, query: str, action: str = "find", reference: str = "หนังสือ 1/2569", **extra):
-    return client.post("/o/ban-on/privacy/requests",
-                       data={"query": query, "reference": reference, "action": action, **extra})  # fmt: skip
+    data = {"query": query, "reference": reference, "action": action, **extra}
+    return client.post("/o/ban-on/privacy/requests", data=data)
 
 
 def test_a_request_for_nobody_answers_clearly_and_empty(client, auth):
@@ -321,8 +321,6 @@ def test_erasure_removes_name_phone_and_photos_keeps_the_proposal_and_records_it
 
 
 def test_erasure_under_an_open_ballot_touches_personal_fields_only(app, client, auth):
-    from tests.test_faults import committee_round  # noqa: F401  (fixture used below)
-
     round_id, ids = _open_round_with_photo(app, client)
     proposal = db.session.get(Proposal, ids[0])
     auth.login("officer-banon")
@@ -350,8 +348,8 @@ def _open_round_with_photo(app, client):
     proposal = demo_proposer()
     proposal.status = Status.IN_DRAFT_PLAN
     stored = current_store().save_image(io.BytesIO(jpeg()))
-    proposal.photos.append(ProposalPhoto(position=1, stored_name=stored.name,
-                                         media_type=stored.media_type, size=stored.size))  # fmt: skip
+    proposal.photos.append(ProposalPhoto(
+        position=1, stored_name=stored.name, media_type=stored.media_type, size=stored.size))
     series = Meeting.series_for(MeetingKind.DEV_COMMITTEE, None)
     year = _date.today().year + 543
     meeting = Meeting(organization=ban_on, kind=MeetingKind.DEV_COMMITTEE, series=series,
@@ -397,7 +395,8 @@ def test_the_privacy_record_is_append_only(app, client, auth):
     auth.login("officer-banon")
     desk(client, demo_proposer().proposer_phone, "json")
     with db.engine.connect() as conn:
-        for statement in ("UPDATE privacy_action SET reference = 'x'", "DELETE FROM privacy_action"):
+        for statement in ("UPDATE privacy_action SET reference = 'x'",
+                          "DELETE FROM privacy_action"):
             with pytest.raises(DBAPIError, match="append-only"):
                 conn.execute(text(statement))
             conn.rollback()

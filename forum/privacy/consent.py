@@ -14,7 +14,7 @@ def prepare_consent_fields(form, organization) -> None:
 
 def _shown_version(form) -> int | None:
     raw = (form.privacy_notice_version.data or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 9 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else None
 
 
 def record_consent(proposal, form) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from forum.auth.models import Role
+from forum.converters import DATABASE_INT_MAX
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.jobs.views import content_disposition
@@ -203,7 +204,9 @@ def _remove_files(names: list[str]) -> None:
 def _correct(organization, found, reference: str, target: str):
     correction = CorrectionForm(meta={"csrf": False}, prefix="fix")
     kind, _sep, raw_id = target.partition(":")
-    if not raw_id.isdigit() or kind not in ("proposal", "attendee", "account"):
+    if not (raw_id.isascii() and raw_id.isdigit() and int(raw_id) <= DATABASE_INT_MAX) or (
+        kind not in ("proposal", "attendee", "account")
+    ):
         abort(400)
     if not correction.validate() or (kind != "proposal" and not correction.name.data.strip()):
         flash(_("The correction was not saved: a name is required, and a phone number looks "
