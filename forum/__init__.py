@@ -119,6 +119,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(tracking_bp)
     app.register_blueprint(printables_bp)
+    from forum.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(health.bp)
     from forum.assist.views import bp as assist_bp
 

@@ -25,6 +25,9 @@ def init_commands(app) -> None:
     app.cli.add_command(generate)
     app.cli.add_command(export_plan)
     app.cli.add_command(worker_command)
+    from forum.privacy.retention import retention_command
+
+    app.cli.add_command(retention_command)
 
 
 @click.command("import-catalogs")

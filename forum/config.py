@@ -37,6 +37,11 @@ class Defaults:
     # window after they changed something themselves (read your own writes).
     PUBLIC_CACHE_SECONDS = float(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
     PUBLIC_CACHE_MAX_BYTES = 32 * 1024 * 1024
+    # Retention (forum/privacy/retention.py, run daily by the worker): proposers' phone
+    # numbers this many years after their plan period ends; log-in and denial records after
+    # this many days (the Computer Crime Act asks for at least 90 days of traffic data).
+    PROPOSER_PHONE_RETENTION_YEARS = 2
+    ACCESS_LOG_RETENTION_DAYS = 180
 
 
 def database_url_from_env() -> str | None:

@@ -5,9 +5,11 @@ from forum.audit.models import AccessDenial, LoginEvent
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
 from forum.jobs.models import Job
+from forum.jobs.periodic import PeriodicRun
 from forum.meetings.models import Attendee, Meeting
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.plans.models import PlanDocument, PlanVersion, PlanVersionProject
+from forum.privacy.models import PrivacyAction, PrivacyNotice
 from forum.proposals.models import Proposal, ProposalBudget, ProposalPhoto
 from forum.voting.adoption import SelectionAdoption, SelectionOverride
 from forum.voting.models import Ballot, BallotMark, BallotRound, HandCount, RoundItem
@@ -29,10 +31,13 @@ __all__ = [
     "Membership",
     "Mission",
     "Organization",
+    "PeriodicRun",
     "PlanDocument",
     "PlanPeriod",
     "PlanVersion",
     "PlanVersionProject",
+    "PrivacyAction",
+    "PrivacyNotice",
     "Program",
     "Proposal",
     "ProposalBudget",

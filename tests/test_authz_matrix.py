@@ -141,6 +141,12 @@ MATRIX = {
     "tracking.carry_list": ("GET", "/o/{slug}/carry-over", OFFICE_ONLY),
     # a submitted proposal cannot be carried over (and no period was chosen): refused
     "tracking.carry_over": ("POST", "/o/{slug}/carry-over/{proposal}", {"officer": BAD, "*": NO}),
+    "privacy.index": ("GET", "/privacy", PUBLIC),
+    "privacy.notice": ("GET", "/o/{slug}/privacy", PUBLIC),
+    # the scene's organization has saved no notice yet: no version 1 to show anyone
+    "privacy.notice_version_page": ("GET", "/o/{slug}/privacy/versions/1", {"*": NO}),
+    "privacy.edit_notice": ("GET", "/o/{slug}/privacy/edit", {"*": NO}),  # admin-banon only
+    "privacy.requests": ("GET", "/o/{slug}/privacy/requests", OFFICE_ONLY),
     "health.healthz": ("GET", "/healthz", PUBLIC),
     "static": ("GET", "/static/app.css", PUBLIC),
 }

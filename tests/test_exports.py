@@ -29,7 +29,7 @@ def test_proposal_list_csv_follows_the_filters(client):
     assert "ban-on-proposals.csv" in response.headers["Content-Disposition"]
     rows = read_csv(response.data)
     header, *body = rows
-    assert header[:3] == ["รหัสติดตาม", "สถานะ", "ชื่อโครงการ"]
+    assert header[:3] == ["เลขที่ข้อเสนอ", "สถานะ", "ชื่อโครงการ"]  # no tracking codes
     assert body and all(r[header.index("หมู่ที่")] == str(village.number) for r in body)
 
 

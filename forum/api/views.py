@@ -1,4 +1,5 @@
-"""Read-only open-data API. Drafts and personal data (phone, private names) never appear."""
+"""Read-only open-data API. Drafts, personal data (phone, private names) and tracking codes
+(whoever holds one may withdraw the proposal) never appear."""
 
 import functools
 
@@ -134,7 +135,6 @@ def catalog(slug: str):
 def proposal_json(p: Proposal) -> dict:
     return {
         "id": p.id,
-        "tracking_code": p.tracking_code,
         "title": p.title,
         "village": {"number": p.village.number, "name": p.village.name} if p.village else None,
         "strategy": p.strategy.number,

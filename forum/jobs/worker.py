@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from forum.extensions import db
 from forum.jobs.models import Job, JobStatus
+from forum.jobs.periodic import run_due_tasks
 from forum.jobs.runner import run
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ def work(app, *, once: bool = False, poll_seconds: float = 1.0) -> int:
                 log.info("running job %s", job_id)
                 run(job_id)  # commits the result, or marks the job failed
                 processed += 1
+            else:
+                run_due_tasks()  # daily work such as retention (forum/jobs/periodic.py)
         if job_id is None:
             if once:
                 return processed

@@ -4,7 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
@@ -96,6 +103,9 @@ class ProposalForm(FlaskForm):
         render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )
     proposer_name_private = BooleanField(_l("Do not show my name publicly"))
+    # Consent at collection (forum.privacy.consent): news only if ticked; the notice shown.
+    notify_opt_in = BooleanField(_l("Send me news of this proposal by SMS or LINE"))
+    privacy_notice_version = HiddenField()
     # Checked by content and stored by the view (forum.uploads), after every other field passed.
     photos = MultipleFileField(
         _l("Photos (up to %(n)d)", n=PHOTOS_MAX),
@@ -107,6 +117,9 @@ class ProposalForm(FlaskForm):
         self.organization = organization
         self.years = years
         self._catalog_choices(organization)
+        from forum.privacy.consent import prepare_consent_fields
+
+        prepare_consent_fields(self, organization)
 
     def _catalog_choices(self, organization) -> None:
         from forum.catalog.models import Program
@@ -154,6 +167,12 @@ class ProposalForm(FlaskForm):
     def validate_photos(self, field):
         if len(self.chosen_photos()) > PHOTOS_MAX:
             raise ValidationError(_l("Choose at most %(n)d photos.", n=PHOTOS_MAX))
+
+    def validate_notify_opt_in(self, field):
+        if field.data and not (self.proposer_phone.data or "").strip():
+            raise ValidationError(
+                _l("Enter a phone number to receive news, or untick this box.")
+            )
 
     def validate_program_id(self, field):
         if field.data and field.data not in self._program_ids:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,6 +71,11 @@ class Proposal(db.Model):
     proposer_name: Mapped[str | None] = mapped_column(String(SHORT_MAX))
     proposer_phone: Mapped[str | None] = mapped_column(String(32))
     proposer_name_private: Mapped[bool] = mapped_column(default=False)
+    # Consent at collection (forum.privacy): notifications only if ticked, and which version
+    # of the organization's privacy notice the form showed, and when it was sent.
+    notify_opt_in: Mapped[bool] = mapped_column(default=False, server_default=false())
+    privacy_notice_version: Mapped[int | None]
+    consented_at: Mapped[datetime | None]
 
     strategy_id: Mapped[int] = mapped_column(ForeignKey("strategy.id"), index=True)
     tactic_id: Mapped[int] = mapped_column(ForeignKey("tactic.id"))

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from forum.extensions import db
+from forum.privacy.consent import record_consent
 from forum.proposals.models import Proposal, new_tracking_code
 from forum.proposals.states import Status
 
@@ -38,6 +39,7 @@ def apply_form(proposal: Proposal, form) -> None:
     proposal.program_id = form.program_id.data or None
     proposal.annex = form.annex.data
     proposal.proposer_name_private = bool(form.proposer_name_private.data)
+    proposal.notify_opt_in = bool(form.notify_opt_in.data)
     proposal.set_budgets(form.budgets())
 
 
@@ -58,6 +60,7 @@ def create_proposal(organization, form, user=None, as_draft: bool = False) -> Pr
         created_by=user if user is not None and user.is_authenticated else None,
     )
     apply_form(proposal, form)
+    record_consent(proposal, form)
     db.session.add(proposal)
     db.session.flush()
     if not as_draft:
