@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7d1e3f5a9c2'
-down_revision = 'ae3b5c7d9e42'
+down_revision = 'f4a6c8e0b2d1'
 branch_labels = None
 depends_on = None
 
