@@ -24,6 +24,9 @@ def init_commands(app) -> None:
     app.cli.add_command(generate)
     app.cli.add_command(export_plan)
     app.cli.add_command(worker_command)
+    from forum.notify.commands import notify_digest
+
+    app.cli.add_command(notify_digest)
 
 
 @click.command("import-catalogs")

@@ -5,6 +5,7 @@ from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
 from forum.jobs.models import Job
 from forum.meetings.models import Attendee, Meeting
+from forum.notify.models import Attempt, Message, NotifySettings, Subscription
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.plans.models import PlanDocument, PlanVersion, PlanVersionProject
 from forum.proposals.models import Proposal, ProposalBudget, ProposalPhoto
@@ -13,6 +14,7 @@ from forum.workflow.models import Decision
 
 __all__ = [
     "AccessDenial",
+    "Attempt",
     "Attendee",
     "Ballot",
     "BallotMark",
@@ -25,6 +27,8 @@ __all__ = [
     "LoginEvent",
     "Meeting",
     "Membership",
+    "Message",
+    "NotifySettings",
     "Mission",
     "Organization",
     "PlanDocument",
@@ -37,6 +41,7 @@ __all__ = [
     "ProposalPhoto",
     "RoundItem",
     "Strategy",
+    "Subscription",
     "Tactic",
     "User",
     "Village",

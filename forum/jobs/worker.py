@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from forum.extensions import db
 from forum.jobs.models import Job, JobStatus
 from forum.jobs.runner import run
+from forum.notify.delivery import deliver_due
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def work(app, *, once: bool = False, poll_seconds: float = 1.0) -> int:
                 log.info("running job %s", job_id)
                 run(job_id)  # commits the result, or marks the job failed
                 processed += 1
-        if job_id is None:
+            notified = deliver_due()  # the notification outbox (forum/notify/delivery.py)
+        if job_id is None and not notified:
             if once:
                 return processed
             time.sleep(poll_seconds)

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from forum.auth.models import Role
 from forum.extensions import db
 from forum.meetings.models import MeetingKind
+from forum.notify import events as notify
 from forum.plans.amendment_models import AmendmentKind, AmendmentStatus
 from forum.proposals.states import Status
 from forum.workflow.services import is_amendment, record
@@ -360,6 +361,7 @@ def apply_transition(
     ):
         decision.actor_label = _("The proposer (with the tracking code)")
     db.session.flush()
+    notify.proposal_decided(decision)
     return decision
 
 
