@@ -122,6 +122,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.privacy.views import bp as privacy_bp
 
     app.register_blueprint(privacy_bp)
+    from forum.notify.views import bp as notify_bp
+
+    app.register_blueprint(notify_bp)
     app.register_blueprint(health.bp)
     from forum.assist.views import bp as assist_bp
 

@@ -28,6 +28,9 @@ def init_commands(app) -> None:
     from forum.privacy.retention import retention_command
 
     app.cli.add_command(retention_command)
+    from forum.notify.commands import notify_digest
+
+    app.cli.add_command(notify_digest)
 
 
 @click.command("import-catalogs")

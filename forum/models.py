@@ -7,6 +7,7 @@ from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
 from forum.jobs.models import Job
 from forum.jobs.periodic import PeriodicRun
 from forum.meetings.models import Attendee, Meeting
+from forum.notify.models import Attempt, Message, NotifySettings, Subscription
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.plans.models import PlanDocument, PlanVersion, PlanVersionProject
 from forum.privacy.models import PrivacyAction, PrivacyNotice
@@ -17,6 +18,7 @@ from forum.workflow.models import Decision
 
 __all__ = [
     "AccessDenial",
+    "Attempt",
     "Attendee",
     "Ballot",
     "BallotMark",
@@ -29,6 +31,8 @@ __all__ = [
     "LoginEvent",
     "Meeting",
     "Membership",
+    "Message",
+    "NotifySettings",
     "Mission",
     "Organization",
     "PeriodicRun",
@@ -47,6 +51,7 @@ __all__ = [
     "SelectionAdoption",
     "SelectionOverride",
     "Strategy",
+    "Subscription",
     "Tactic",
     "User",
     "Village",

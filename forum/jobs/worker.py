@@ -21,6 +21,7 @@ from forum.extensions import db
 from forum.jobs.models import Job, JobStatus
 from forum.jobs.periodic import run_due_tasks
 from forum.jobs.runner import run
+from forum.notify.delivery import deliver_due
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ def work(app, *, once: bool = False, poll_seconds: float = 1.0) -> int:
                 processed += 1
             else:
                 run_due_tasks()  # daily work such as retention (forum/jobs/periodic.py)
-        if job_id is None:
+            notified = deliver_due()  # the notification outbox (forum/notify/delivery.py)
+        if job_id is None and not notified:
             if once:
                 return processed
             time.sleep(poll_seconds)

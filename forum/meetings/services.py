@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.meetings.models import Attendee, Meeting, MeetingKind, buddhist_year
+from forum.notify import events as notify
 
 NAME_MAX = 255
 
@@ -58,6 +59,7 @@ def apply_meeting_form(meeting: Meeting, form) -> None:
     meeting.member_count = form.member_count.data
     meeting.minutes = (form.minutes.data or "").strip() or None
     set_attendees(meeting, parse_attendees(form.attendees.data))
+    notify.meeting_saved(meeting)  # an edited meeting that moved
 
 
 def set_attendees(meeting: Meeting, names: list[str]) -> None:
@@ -82,6 +84,7 @@ def create_meeting(organization, form, user) -> Meeting:
             raise NumberTaken(meeting.number_label)
     db.session.add(meeting)
     db.session.flush()
+    notify.meeting_called(meeting)
     return meeting
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum.extensions import db
+from forum.notify import events as notify
 from forum.pdf import EmptyAnnexError, render_annex
 from forum.plans.annexes import FORMS, PLAN_STATUSES, build_annex, plan_projects
 from forum.plans.models import VERSION_KINDS, PlanDocument, PlanVersion, PlanVersionProject
@@ -115,6 +116,7 @@ def freeze_version(
             )
         )
     db.session.flush()
+    notify.version_frozen(version)
     return version
 
 

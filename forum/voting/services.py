@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from forum.auth.models import User, utcnow
 from forum.extensions import db
 from forum.meetings.models import MeetingKind
+from forum.notify import events as notify
 from forum.proposals.states import Status
 from forum.voting.models import (
     METHODS_BY_MEETING,
@@ -97,6 +98,7 @@ def open_round(
     )
     db.session.add(ballot_round)
     db.session.flush()
+    notify.round_opened(ballot_round)
     return ballot_round
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from forum.auth.models import Role
 from forum.extensions import db
 from forum.meetings.models import MeetingKind
+from forum.notify import events as notify
 from forum.plans.amendment_models import AmendmentKind, AmendmentStatus
 from forum.proposals.states import Status
 from forum.workflow.consistency import InconsistentDecision, check_dates, check_vote
@@ -369,6 +370,7 @@ def apply_transition(
     ):
         decision.actor_label = _("The proposer (with the tracking code)")
     db.session.flush()
+    notify.proposal_decided(decision)
     return decision
 
 
