@@ -103,6 +103,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(tracking_bp)
     app.register_blueprint(printables_bp)
+    from forum.admin.views import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
     app.register_blueprint(health.bp)
     static_assets.init_app(app)
     audit.init_app(app)

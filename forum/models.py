@@ -1,6 +1,7 @@
 """Every model, imported once so that the metadata (and Alembic) sees them all."""
 
-from forum.audit.models import AccessDenial, LoginEvent
+from forum.audit.models import AccessDenial, AdminChange, LoginEvent
+from forum.auth.links import AccountLink
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
 from forum.jobs.models import Job
@@ -13,6 +14,8 @@ from forum.workflow.models import Decision
 
 __all__ = [
     "AccessDenial",
+    "AccountLink",
+    "AdminChange",
     "Attendee",
     "Ballot",
     "BallotMark",

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from forum.audit.models import AccessDenial, LoginEvent, LoginOutcome
+from forum.audit.models import AccessDenial, AdminChange, LoginEvent, LoginOutcome
 from forum.auth.models import Membership, Role
 from forum.extensions import db
 from forum.organizations.access import get_organization
@@ -52,6 +52,17 @@ def denials(organization_id: int) -> list[AccessDenial]:
     ).all()
 
 
+def admin_changes(organization_id: int) -> list[AdminChange]:
+    """Administrative changes in the organization (accounts, roles, villages, settings)."""
+    return db.session.scalars(
+        select(AdminChange)
+        .where(AdminChange.organization_id == organization_id)
+        .options(selectinload(AdminChange.actor))
+        .order_by(AdminChange.id.desc())
+        .limit(SHOWN)
+    ).all()
+
+
 @bp.route("/o/<slug>/audit")
 @login_required
 def index(slug: str):
@@ -63,5 +74,6 @@ def index(slug: str):
         organization=organization,
         failed_logins=failed_logins(organization.id),
         denials=denials(organization.id),
+        changes=admin_changes(organization.id),
         shown=SHOWN,
     )
