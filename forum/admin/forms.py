@@ -12,7 +12,7 @@ ROLE_CHOICES = [SelectChoice(r.value, title) for r, title in ROLE_TITLES.items()
 
 
 class OrganizationForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])
     name_th = StringField(_l("Name in Thai"), validators=[
         DataRequired(message=_l("Enter the Thai name.")), Length(max=255)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=255)])
