@@ -125,6 +125,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.notify.views import bp as notify_bp
 
     app.register_blueprint(notify_bp)
+    from forum.admin.views import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
     app.register_blueprint(health.bp)
     from forum.assist.views import bp as assist_bp
 

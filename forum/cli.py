@@ -31,6 +31,59 @@ def init_commands(app) -> None:
     from forum.notify.commands import notify_digest
 
     app.cli.add_command(notify_digest)
+    app.cli.add_command(create_admin)
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--link", is_flag=True,
+              help="Print a one-time link (7 days) to set the password instead of asking it.")
+@click.option("--base-url", default=None,
+              help="Address of the site for the printed link (default: the PUBLIC_BASE_URL "
+                   "setting, else http://127.0.0.1:8000).")  # fmt: skip
+def create_admin(username: str, link: bool, base_url: str | None) -> None:
+    """Create a system (province) administrator: the first account of a new server."""
+    from flask_babel import force_locale
+
+    from forum.admin.services import (
+        AdminError,
+        check_username,
+        create_system_admin,
+        issue_account_link,
+    )
+    from forum.auth.links import LinkPurpose
+    from forum.auth.passwords import password_problem
+
+    def checked_password(value: str) -> str:
+        with force_locale("en"):
+            problem = password_problem(value, username)
+        if problem:
+            raise click.UsageError(problem)
+        return value
+
+    with force_locale("en"):
+        try:
+            check_username(username)
+        except AdminError as error:
+            raise click.ClickException(f"{username}: {error.message}") from error
+    if link:
+        user = create_system_admin(username)
+        token = issue_account_link(user, None, user, LinkPurpose.INVITATION)
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True,
+                                value_proc=checked_password)  # fmt: skip
+        user = create_system_admin(username, password)
+    db.session.commit()
+    click.echo(f"System administrator {user.username} created.")
+    if link:
+        base = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000"
+        with current_app.test_request_context(base_url=base):
+            from flask import url_for
+
+            address = url_for("auth.set_password", token=token, _external=True)
+        click.echo(f"Set the password within 7 days (the link works once): {address}")
+    else:
+        click.echo("Log in at /login.")
 
 
 @click.command("import-catalogs")
@@ -68,13 +121,14 @@ def import_catalog(slug: str, file: Path) -> None:
 def demo() -> None:
     """Upgrade the database, import the catalogs and load the demo data; print the logins."""
     from forum.catalog.seeding import import_shipped_catalogs
-    from forum.demo import DEMO_PASSWORD, demo_users, load_demo
+    from forum.demo import DEMO_PASSWORD, SYSTEM_ADMIN, demo_users, load_demo
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     import_shipped_catalogs()
     load_demo()
     db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    click.echo(f"  {SYSTEM_ADMIN:<18} {'system admin':<18} {'(province)':<16} /admin")
     for username, name, slug, role, _village in demo_users():
         click.echo(f"  {username:<18} {role.value:<18} {slug:<16} {name}")
 

@@ -4,13 +4,13 @@ Runs after the shipped catalogs are imported; safe to run twice.
 """
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from forum.auth.models import Membership, Role, User
+from forum.auth.models import Role, User
 from forum.extensions import db
-from forum.organizations.models import Organization, OrgKind, PlanPeriod, Village
+from forum.organizations.models import Organization, OrgKind, PlanPeriod
 from forum.proposals.models import Proposal
 from forum.proposals.services import unique_tracking_code
 from forum.proposals.states import Annex, Status
@@ -49,7 +49,8 @@ SAMPLE_TITLES = [
 def demo_users() -> list[tuple[str, str, str, Role, int | None]]:
     """(username, display name, org slug, role, village number) for the printed demo logins."""
     return [
-        ("admin-banon", "นายกฯ อบต.บ้านอ้อน (ผู้ดูแล)", "ban-on", Role.ADMIN, None),
+        ("admin-banon", "ปลัด อบต.บ้านอ้อน (ผู้ดูแลระบบ)", "ban-on", Role.ADMIN, None),
+        ("executive-banon", "นายก อบต.บ้านอ้อน", "ban-on", Role.EXECUTIVE, None),
         ("officer-banon", "นักวิเคราะห์นโยบายและแผน อบต.บ้านอ้อน", "ban-on", Role.PLAN_OFFICER, None),
         ("village1-banon", "คณะกรรมการหมู่บ้าน หมู่ที่ 1", "ban-on", Role.VILLAGE_COMMITTEE, 1),
         ("village2-banon", "คณะกรรมการหมู่บ้าน หมู่ที่ 2", "ban-on", Role.VILLAGE_COMMITTEE, 2),
@@ -65,6 +66,9 @@ def demo_users() -> list[tuple[str, str, str, Role, int | None]]:
         ("officer-khelang", "เจ้าหน้าที่แผน เทศบาลเมืองเขลางค์นคร", "khelang-nakhon",
          Role.PLAN_OFFICER, None),
         ("officer-pao", "เจ้าหน้าที่แผน อบจ.ลำปาง", "lampang-pao", Role.PLAN_OFFICER, None),
+        ("executive-khelang", "นายกเทศมนตรีเมืองเขลางค์นคร", "khelang-nakhon",
+         Role.EXECUTIVE, None),
+        ("executive-pao", "นายก อบจ.ลำปาง", "lampang-pao", Role.EXECUTIVE, None),
     ]  # fmt: skip
 
 
@@ -72,15 +76,28 @@ def organizations_by_slug() -> dict[str, Organization]:
     return {o.slug: o for o in db.session.scalars(select(Organization))}
 
 
-def ensure_villages(orgs: dict[str, Organization]) -> None:
+SYSTEM_ADMIN = "admin-lampang"  # the province's system administrator
+MEMBERS_SINCE = date(2021, 10, 1)  # the demo's bodies sit from the start of fiscal 2565
+
+
+def ensure_system_admin() -> User:
+    from forum.admin.services import create_system_admin
+
+    user = db.session.scalar(select(User).where(User.username == SYSTEM_ADMIN))
+    return user or create_system_admin(SYSTEM_ADMIN, DEMO_PASSWORD)
+
+
+def ensure_villages(orgs: dict[str, Organization], actor: User) -> None:
+    from forum.admin.services import add_village
+
     for slug, names in VILLAGES.items():
         org = orgs.get(slug)
         if org is None:
             continue
-        have = {v.number for v in org.villages}
+        have = {v.number for v in org.all_villages}
         for number, name in enumerate(names, start=1):
             if number not in have:
-                org.villages.append(Village(number=number, name=name))
+                add_village(actor, org, number, name)
 
 
 def ensure_plan_periods(orgs: dict[str, Organization]) -> None:
@@ -91,16 +108,18 @@ def ensure_plan_periods(orgs: dict[str, Organization]) -> None:
             )
 
 
-def ensure_users(orgs: dict[str, Organization]) -> None:
+def ensure_users(orgs: dict[str, Organization], actor: User) -> None:
+    """Every demo login, through the administration services (accounts, roles, audit)."""
+    from forum.admin.services import create_account, grant_role
+
     for username, name, slug, role, village_number in demo_users():
         if db.session.scalar(select(User.id).where(User.username == username)):
             continue
         org = orgs[slug]
-        user = User(username=username, display_name=name)
-        user.set_password(DEMO_PASSWORD)
+        user = create_account(username, name, actor=actor, organization=org,
+                              password=DEMO_PASSWORD)  # fmt: skip
         village = next((v for v in org.villages if v.number == village_number), None)
-        user.memberships.append(Membership(organization=org, role=role, village=village))
-        db.session.add(user)
+        grant_role(actor, org, user, role, village, starts_on=MEMBERS_SINCE)
 
 
 def ensure_sample_proposals(org: Organization, count: int = 24, seed: int = 2566) -> None:
@@ -186,7 +205,7 @@ def ensure_demo_plan(org: Organization) -> None:
     if db.session.scalar(select(Meeting.id).where(Meeting.organization_id == org.id).limit(1)):
         return
     users = {u.username: u for u in db.session.scalars(select(User))}
-    officer, executive = users["officer-banon"], users["admin-banon"]
+    officer, executive = users["officer-banon"], users["executive-banon"]
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.organization_id == org.id).order_by(Proposal.id)
     ).all()
@@ -314,10 +333,11 @@ def _demo_steps(i: int, planned: int, gregorian: int) -> list[tuple[str, dict]]:
 
 def load_demo() -> None:
     orgs = organizations_by_slug()
-    ensure_villages(orgs)
+    admin = ensure_system_admin()
+    ensure_villages(orgs, admin)
     ensure_plan_periods(orgs)
     db.session.flush()
-    ensure_users(orgs)
+    ensure_users(orgs, admin)
     for org in orgs.values():
         if org.kind == OrgKind.SAO:
             ensure_sample_proposals(org)

@@ -1,7 +1,8 @@
 """Every model, imported once so that the metadata (and Alembic) sees them all."""
 
 from forum.assist.models import ProposalSupport
-from forum.audit.models import AccessDenial, LoginEvent
+from forum.audit.models import AccessDenial, AdminChange, LoginEvent
+from forum.auth.links import AccountLink
 from forum.auth.models import Membership, User
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
 from forum.jobs.models import Job
@@ -19,6 +20,8 @@ from forum.workflow.models import Decision
 __all__ = [
     "AccessDenial",
     "Attempt",
+    "AccountLink",
+    "AdminChange",
     "Attendee",
     "Ballot",
     "BallotMark",

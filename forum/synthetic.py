@@ -90,7 +90,7 @@ def _make_organization(index: int, rng: random.Random, scale: Scale, prefix: str
             )
         org.strategies.append(strategy)
     for number in range(1, scale.villages_per_org + 1):
-        org.villages.append(Village(number=number, name=f"ทดสอบ{number}"))
+        org.all_villages.append(Village(number=number, name=f"ทดสอบ{number}"))
     org.plan_periods.append(PlanPeriod(first_year=2566, last_year=2570))
     return org
 

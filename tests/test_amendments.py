@@ -181,7 +181,7 @@ def test_demo_amendment_went_through_the_council(client):
     assert [d.meeting.kind for d in amendment.decisions if d.meeting] == [
         "subdistrict_forum", "dev_committee", "council",
     ]  # fmt: skip
-    assert amendment.decisions[-1].actor.username == "admin-banon"
+    assert amendment.decisions[-1].actor.username == "executive-banon"
 
 
 def draft_change(client, auth, slug="ban-on"):
@@ -224,12 +224,14 @@ def test_amendment_on_a_version_no_longer_current_is_refused(client, auth):
                     title="ถนนสายใหม่", reason="แก้ชื่อให้ตรงกับทะเบียนทาง")  # fmt: skip
     assert response.status_code == 302, flash_errors(response)
     # A correction (the executive alone) is approved meanwhile: version 3 is current.
-    as_user(auth, "admin-banon")
     correction = new_amendment(client, "ban-on", "correction")
     response = item(client, "ban-on", correction, "change", proposal_id=project.id,
                     target="ถนนยาว 250 เมตร", title=project.title,
                     reason="พิมพ์ความยาวถนนผิด")  # fmt: skip
     assert response.status_code == 302, flash_errors(response)
+    as_user(auth, "admin-banon")  # the administrator is not the executive
+    assert step(client, "ban-on", correction, "amendment_approve").status_code == 403
+    as_user(auth, "executive-banon")
     assert step(client, "ban-on", correction, "amendment_approve").status_code == 302
     assert versions("ban-on")[-1].number == 3
 

@@ -22,22 +22,28 @@ from tests.conftest import base_config
 from tests.helpers import org
 
 ROLES = ("anon", "villager", "village1", "village2", "officer", "committee", "council",
-         "other_admin")  # fmt: skip
+         "admin", "executive", "other_admin", "sysadmin")  # fmt: skip
 USERS = {
     "village1": "village1-banon",  # village committee of หมู่ที่ 1 (the proposals' village)
     "village2": "village2-banon",  # village committee of หมู่ที่ 2
     "officer": "officer-banon",
     "committee": "committee1-banon",
     "council": "council1-banon",
+    "admin": "admin-banon",  # the organization's administrator (accounts and settings)
+    "executive": "executive-banon",  # ผู้บริหารท้องถิ่น: announces, approves amendments
     "other_admin": "admin-khelang",  # administrator of another organization
+    "sysadmin": "admin-lampang",  # the system (province) administrator: no role in Ban On
 }
 
 # endpoint: (method, path template, {role: outcome}); "*" is every role not named.
 # Path templates are filled from the scene: {slug}, {proposal}, {draft}, {meeting}, {round},
 # {strategy}, {tactic}, {code}, {job}.
 OK, BAD, NO = "ok", "bad", "no"
-OFFICE_ONLY = {"officer": OK, "*": NO}
-IMPORTERS = {"officer": OK, "village1": OK, "village2": OK, "*": NO}
+# The administrator keeps the office's plan work; the executive does not have it.
+OFFICE_ONLY = {"officer": OK, "admin": OK, "*": NO}
+IMPORTERS = {"officer": OK, "admin": OK, "village1": OK, "village2": OK, "*": NO}
+ORG_ADMIN = {"admin": OK, "*": NO}  # the organization's own administrator only
+SYSTEM_ADMIN = {"sysadmin": OK, "*": NO}
 PUBLIC = {"*": OK}
 MATRIX = {
     "organizations.index": ("GET", "/", PUBLIC),
@@ -70,9 +76,10 @@ MATRIX = {
     # a 404 for everyone (tests/test_proposals.py: who sees which photo)
     "proposals.photo": ("GET", "/proposals/{proposal}/photos/" + "0" * 32 + ".jpg", {"*": NO}),
     # a draft of village 1: only its own committee and the office see or change it
-    "proposals.edit": ("GET", "/proposals/{draft}/edit", {"village1": OK, "officer": OK, "*": NO}),
+    "proposals.edit": ("GET", "/proposals/{draft}/edit", {"village1": OK, "officer": OK,
+                                                         "admin": OK, "*": NO}),
     "proposals.submit": ("POST", "/proposals/{draft}/submit",
-                         {"village1": OK, "officer": OK, "*": NO}),
+                         {"village1": OK, "officer": OK, "admin": OK, "*": NO}),
     # withdrawing a submitted proposal: its proposer (tracking code) or its village committee
     # Anyone holding the tracking code may withdraw, so the form is open to all and asks for
     # the code; without it the service refuses (422) and nothing changes.
@@ -81,22 +88,24 @@ MATRIX = {
     "api.organizations": ("GET", "/api/organizations", PUBLIC),
     "api.catalog": ("GET", "/api/organizations/{slug}/catalog", PUBLIC),
     "api.proposals": ("GET", "/api/organizations/{slug}/proposals", PUBLIC),
-    "audit.index": ("GET", "/o/{slug}/audit", {"*": NO}),  # admin-banon only (not a column)
+    "audit.index": ("GET", "/o/{slug}/audit", ORG_ADMIN),
     "meetings.index": ("GET", "/o/{slug}/meetings", PUBLIC),
     "meetings.new": ("GET", "/o/{slug}/meetings/new", {"village1": OK, "village2": OK,
-                                                         "officer": OK, "*": NO}),
+                                                         "officer": OK, "admin": OK,
+                                                         "*": NO}),
     "meetings.show": ("GET", "/meetings/{meeting}", PUBLIC),
     "meetings.edit": ("GET", "/meetings/{meeting}/edit", OFFICE_ONLY),
-    "meetings.quorum": ("GET", "/o/{slug}/settings/quorum", {"*": NO}),  # admin-banon only
+    "meetings.quorum": ("GET", "/o/{slug}/settings/quorum", ORG_ADMIN),
     "voting.new": ("GET", "/meetings/{meeting}/rounds/new", OFFICE_ONLY),
     "voting.show": ("GET", "/rounds/{round}", PUBLIC),
     # a development-committee round: only its members cast ballots
     "voting.ballot": ("POST", "/rounds/{round}/ballot", {"committee": OK, "*": NO}),
     # members cast ballots in a committee round; its secretary (the office) may enter counts,
     # but hands or a roll call in this round are the wrong input (422), not a denial
-    "voting.hands": ("POST", "/rounds/{round}/hands", {"officer": BAD, "*": NO}),
-    "voting.roll_call": ("POST", "/rounds/{round}/roll-call", {"officer": BAD, "*": NO}),
-    "voting.close": ("POST", "/rounds/{round}/close", {"officer": OK, "*": NO}),
+    "voting.hands": ("POST", "/rounds/{round}/hands", {"officer": BAD, "admin": BAD, "*": NO}),
+    "voting.roll_call": ("POST", "/rounds/{round}/roll-call",
+                         {"officer": BAD, "admin": BAD, "*": NO}),
+    "voting.close": ("POST", "/rounds/{round}/close", OFFICE_ONLY),
     "voting.results": ("GET", "/rounds/{round}/results", PUBLIC),
     "voting.api_results": ("GET", "/api/rounds/{round}/results", {"*": BAD}),  # 409 while open
     "voting.priorities": ("GET", "/o/{slug}/priorities", PUBLIC),
@@ -105,15 +114,19 @@ MATRIX = {
     "plans.freeze": ("POST", "/o/{slug}/plan/versions", OFFICE_ONLY),
     # the demo plan is announced (version 1) and amended once (version 2, amendment 1, approved)
     "plans.version_document": ("GET", "/o/{slug}/plan/versions/1/p02.pdf", PUBLIC),
-    "plans.announce": ("POST", "/o/{slug}/plan/announce", {"*": NO}),  # the executive (admin)
+    # the executive alone (not the administrator)
+    "plans.announce": ("POST", "/o/{slug}/plan/announce", {"executive": OK, "*": NO}),
     "plans.new_amendment": ("GET", "/o/{slug}/plan/amendments/new", OFFICE_ONLY),
     "plans.amendment": ("GET", "/o/{slug}/plan/amendments/1", PUBLIC),
     "plans.new_item": ("GET", "/o/{slug}/plan/amendments/1/items/new/change", OFFICE_ONLY),
     "plans.edit_item": ("GET", "/o/{slug}/plan/amendments/1/items/1", OFFICE_ONLY),
     # an approved amendment's items cannot be taken out: the office is told so (a redirect)
     "plans.remove_item": ("POST", "/o/{slug}/plan/amendments/1/items/1/delete", OFFICE_ONLY),
+    # the office and the executive (who approves) reach the steps; amendment 1 is approved,
+    # so they are sent back to it (a redirect)
     "plans.amendment_step": (
-        "GET", "/o/{slug}/plan/amendments/1/act/amendment_reject", OFFICE_ONLY
+        "GET", "/o/{slug}/plan/amendments/1/act/amendment_reject",
+        {"officer": OK, "admin": OK, "executive": OK, "*": NO},
     ),
     "exports.export": ("GET", "/o/{slug}/exports/proposals.csv", PUBLIC),
     # the round is open: everyone is sent back to the round page (results come at closing)
@@ -134,20 +147,47 @@ MATRIX = {
     "tracking.index": ("GET", "/o/{slug}/tracking", OFFICE_ONLY),
     "tracking.year": ("GET", "/o/{slug}/tracking/2567", OFFICE_ONLY),
     # the scene's proposal is not a plan project of 2567 (and the form lacks a stage): refused
-    "tracking.update": ("POST", "/o/{slug}/tracking/2567/{proposal}", {"officer": BAD, "*": NO}),
+    "tracking.update": ("POST", "/o/{slug}/tracking/2567/{proposal}",
+                        {"officer": BAD, "admin": BAD, "*": NO}),
     "tracking.results_index": ("GET", "/o/{slug}/results", PUBLIC),
     "tracking.results": ("GET", "/o/{slug}/results/2567", PUBLIC),
     "tracking.results_file": ("GET", "/o/{slug}/results/2567.xlsx", PUBLIC),
     "tracking.carry_list": ("GET", "/o/{slug}/carry-over", OFFICE_ONLY),
     # a submitted proposal cannot be carried over (and no period was chosen): refused
-    "tracking.carry_over": ("POST", "/o/{slug}/carry-over/{proposal}", {"officer": BAD, "*": NO}),
+    "tracking.carry_over": ("POST", "/o/{slug}/carry-over/{proposal}",
+                            {"officer": BAD, "admin": BAD, "*": NO}),
     "privacy.index": ("GET", "/privacy", PUBLIC),
     "privacy.notice": ("GET", "/o/{slug}/privacy", PUBLIC),
     # the scene's organization has saved no notice yet: no version 1 to show anyone
     "privacy.notice_version_page": ("GET", "/o/{slug}/privacy/versions/1", {"*": NO}),
-    "privacy.edit_notice": ("GET", "/o/{slug}/privacy/edit", {"*": NO}),  # admin-banon only
+    "privacy.edit_notice": ("GET", "/o/{slug}/privacy/edit", ORG_ADMIN),
     "privacy.requests": ("GET", "/o/{slug}/privacy/requests", OFFICE_ONLY),
     "health.healthz": ("GET", "/healthz", PUBLIC),
+    # administration: the system administrator's organizations …
+    "admin.organizations": ("GET", "/admin", SYSTEM_ADMIN),
+    "admin.new_organization": ("GET", "/admin/organizations/new", SYSTEM_ADMIN),
+    "admin.edit_organization": ("GET", "/admin/organizations/{org_id}/edit", SYSTEM_ADMIN),
+    "admin.organization_active": ("POST", "/admin/organizations/{org_id}/active", SYSTEM_ADMIN),
+    "admin.first_admin": ("GET", "/admin/organizations/{org_id}/first-admin", SYSTEM_ADMIN),
+    "admin.import_organizations": ("GET", "/admin/organizations/import", SYSTEM_ADMIN),
+    # … the printed sheet of a link, for whoever issued it (no token sent here: refused input)
+    "admin.link_sheet": ("POST", "/admin/link-sheet.pdf", {"anon": NO, "villager": NO,
+                                                           "*": BAD}),
+    # … and the organization administrator's villages and people (Ban On's own)
+    "admin.overview": ("GET", "/o/{slug}/admin", ORG_ADMIN),
+    "admin.villages": ("GET", "/o/{slug}/admin/villages", ORG_ADMIN),
+    "admin.edit_village": ("GET", "/o/{slug}/admin/villages/{village}", ORG_ADMIN),
+    "admin.village_retire": ("POST", "/o/{slug}/admin/villages/{village}/retire", ORG_ADMIN),
+    "admin.people": ("GET", "/o/{slug}/admin/people", ORG_ADMIN),
+    "admin.new_person": ("GET", "/o/{slug}/admin/people/new", ORG_ADMIN),
+    "admin.person": ("GET", "/o/{slug}/admin/people/{person}", ORG_ADMIN),
+    "admin.end_membership": (
+        "POST", "/o/{slug}/admin/people/{person}/roles/{membership}/end", ORG_ADMIN
+    ),
+    "admin.person_active": ("POST", "/o/{slug}/admin/people/{person}/active", ORG_ADMIN),
+    "admin.person_link": ("POST", "/o/{slug}/admin/people/{person}/link", ORG_ADMIN),
+    # the page a one-time link leads to: whoever holds the link
+    "auth.set_password": ("GET", "/set-password/{link_token}", PUBLIC),
     "static": ("GET", "/static/app.css", PUBLIC),
 }
 
@@ -227,7 +267,17 @@ def scene(app):
 
         strategy.goals.append(Goal(number=1, text="เป้าประสงค์"))
         db.session.commit()
+    from forum.auth.links import LinkPurpose, issue_link
+
+    committee_member = users["village1-banon"]
+    invited = User(username="invited-banon", display_name="ผู้ได้รับเชิญ", password_hash="!")
+    db.session.add(invited)
+    db.session.flush()
+    link_token = issue_link(invited, LinkPurpose.INVITATION, users["admin-banon"])
+    db.session.commit()
     return {
+        "org_id": ban_on.id, "village": village1.id, "person": committee_member.id,
+        "membership": committee_member.memberships[0].id, "link_token": link_token,
         "slug": "ban-on", "proposal": proposal.id, "draft": draft.id, "meeting": meeting.id,
         "round": ballot_round.id, "strategy": strategy.id, "tactic": strategy.tactics[0].id,
         "goal": strategy.goals[0].id,

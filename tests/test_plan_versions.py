@@ -37,7 +37,7 @@ def snapshot(version, proposal_id):
 
 def test_demo_plan_announced_as_version_1_and_amended_as_version_2(client):
     v1, v2 = versions()
-    assert (v1.number, v1.kind, v1.created_by.username) == (1, "announcement", "admin-banon")
+    assert (v1.number, v1.kind, v1.created_by.username) == (1, "announcement", "executive-banon")
     assert (v2.number, v2.kind) == (2, "amendment")
     announced = db.session.scalars(select(Proposal.id).where(Proposal.status == "announced"))
     assert {p.proposal_id for p in v1.projects} == set(announced)

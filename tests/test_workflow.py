@@ -200,7 +200,9 @@ def test_one_proposal_from_submission_to_announcement(client, auth):
 
     # Only the executive announces.
     assert act(client, proposal_id, "announce").status_code == 403
-    as_user(auth, "admin-banon")
+    as_user(auth, "admin-banon")  # the administrator manages accounts; not the executive
+    assert act(client, proposal_id, "announce").status_code == 403
+    as_user(auth, "executive-banon")
     assert act(client, proposal_id, "announce").status_code == 302
     assert status_of(proposal_id) == "announced"
 
@@ -225,7 +227,7 @@ def test_one_proposal_from_submission_to_announcement(client, auth):
     council = by_action["council_approve"].vote_result
     assert (council["for"], council["against"], council["abstain"]) == (3, 1, 1)
     assert council["resolution"] == "12/2567"
-    assert by_action["announce"].actor.username == "admin-banon"
+    assert by_action["announce"].actor.username == "executive-banon"
     assert proposal.program_id is not None  # confirmed at screening
 
     # The record is public: on the page (with meeting numbers) and in the API.
@@ -271,11 +273,11 @@ def test_returned_proposal_goes_back_and_needs_a_reason(client, auth):
 
 @pytest.fixture
 def khelang_admin():
-    """เทศบาล Khelang Nakhon has no admin among the demo users: add its executive."""
+    """เทศบาล Khelang Nakhon: another executive (นายกเทศมนตรี) besides the demo's."""
     organization = org("khelang-nakhon")
     user = User(username="mayor-khelang", display_name="นายกเทศมนตรี")
     user.set_password("prachakhom-demo")
-    user.memberships.append(Membership(organization=organization, role=Role.ADMIN))
+    user.memberships.append(Membership(organization=organization, role=Role.EXECUTIVE))
     db.session.add(user)
     db.session.commit()
     return user
@@ -393,7 +395,11 @@ def test_machine_refuses_moves_not_in_the_table(client):
         ("officer-banon", "screen", True),
         ("admin-banon", "screen", True),
         ("officer-banon", "announce", False),
-        ("admin-banon", "announce", True),
+        ("admin-banon", "announce", False),
+        ("executive-banon", "announce", True),
+        ("executive-banon", "screen", False),
+        ("executive-banon", "executive_return", True),
+        ("admin-banon", "executive_return", False),
         ("village1-banon", "withdraw", True),
         ("village2-banon", "withdraw", False),
         ("officer-banon", "withdraw", False),

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import User, utcnow
@@ -84,3 +84,25 @@ def _refuse(_mapper, _connection, target):
 for _model in APPEND_ONLY_MODELS:
     event.listen(_model, "before_update", _refuse)
     event.listen(_model, "before_delete", _refuse)
+
+
+class AdminChange(db.Model):
+    """One administrative change: who, when, in which organization, what (``action`` on
+    ``subject``), and the fields before and after (JSON objects, only the changed ones)."""
+
+    __tablename__ = "admin_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(255))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship()
+
+
+event.listen(AdminChange, "before_update", _refuse)
+event.listen(AdminChange, "before_delete", _refuse)

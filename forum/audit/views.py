@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from forum.audit.forms import LogFilterForm
-from forum.audit.models import AccessDenial, LoginEvent, LoginOutcome
+from forum.audit.models import AccessDenial, AdminChange, LoginEvent, LoginOutcome
 from forum.auth.models import Membership, Role, User
 from forum.exports.writers import MIMETYPES, Sheet, to_csv
 from forum.extensions import db
@@ -23,6 +23,7 @@ from forum.organizations.access import get_organization
 bp = Blueprint("audit", __name__)
 
 PER_PAGE = 50
+SHOWN = 200  # administrative changes listed, newest first
 
 
 def member_ids(organization_id: int):
@@ -121,6 +122,17 @@ def read_filter(organization) -> tuple[LogFilterForm, LogFilter]:
     return form, LogFilter(form.account.data or None, form.date_from.data, form.date_to.data)
 
 
+def admin_changes(organization_id: int) -> list[AdminChange]:
+    """Administrative changes in the organization (accounts, roles, villages, settings)."""
+    return db.session.scalars(
+        select(AdminChange)
+        .where(AdminChange.organization_id == organization_id)
+        .options(selectinload(AdminChange.actor))
+        .order_by(AdminChange.id.desc())
+        .limit(SHOWN)
+    ).all()
+
+
 @bp.route("/o/<slug>/audit")
 @login_required
 def index(slug: str):
@@ -136,6 +148,8 @@ def index(slug: str):
         "audit/index.html",
         organization=organization,
         form=form,
+        changes=admin_changes(organization.id),
+        shown=SHOWN,
         failed_logins=page_of(
             failed_logins(organization.id, log_filter),
             LoginEvent,

@@ -1,11 +1,11 @@
 """People and their roles in organizations."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, and_, or_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,11 +14,14 @@ from forum.organizations.models import Organization, Village
 
 
 class Role(enum.StrEnum):
-    ADMIN = "admin"
+    ADMIN = "admin"  # accounts and settings of the organization
+    EXECUTIVE = "executive"  # ผู้บริหารท้องถิ่น (นายก and deputies): announces, approves
     PLAN_OFFICER = "plan_officer"
     VILLAGE_COMMITTEE = "village_committee"
-    DEV_COMMITTEE = "dev_committee"
+    DEV_COMMITTEE = "dev_committee"  # คณะกรรมการพัฒนาท้องถิ่น
+    SUPPORT_COMMITTEE = "support_committee"  # คณะกรรมการสนับสนุนการจัดทำแผนพัฒนาท้องถิ่น
     COUNCIL = "council"
+    MONITORING_COMMITTEE = "monitoring_committee"  # คณะกรรมการติดตามและประเมินผลแผน
 
     @property
     def title(self) -> str:
@@ -27,13 +30,19 @@ class Role(enum.StrEnum):
 
 ROLE_TITLES = {
     Role.ADMIN: _l("Administrator"),
+    Role.EXECUTIVE: _l("Executive (mayor or chief executive, deputies)"),
     Role.PLAN_OFFICER: _l("Plan officer"),
     Role.VILLAGE_COMMITTEE: _l("Village committee"),
     Role.DEV_COMMITTEE: _l("Development committee member"),
+    Role.SUPPORT_COMMITTEE: _l("Plan-support committee member"),
     Role.COUNCIL: _l("Council member"),
+    Role.MONITORING_COMMITTEE: _l("Monitoring committee member"),
 }
 
+# The administrator keeps the office's plan work (in a small อบต. the same clerk does both);
+# the executive's decisions (announcing, approving amendments) belong to Role.EXECUTIVE alone.
 OFFICE_ROLES = (Role.ADMIN, Role.PLAN_OFFICER)
+ROLE_VALUES = tuple(r.value for r in Role)
 
 
 def utcnow() -> datetime:
@@ -52,6 +61,8 @@ class User(UserMixin, db.Model):
     # Bumped on password change; part of the session identity, so old sessions end.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # System (province) administrator: creates organizations and their first administrator.
+    is_system_admin: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -61,8 +72,19 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method="scrypt")
         self.session_version = (self.session_version or 0) + 1
 
+    def clear_password(self) -> None:
+        """No password works any more and every session ends (until a link sets a new one)."""
+        self.password_hash = UNUSABLE_PASSWORD
+        self.session_version = (self.session_version or 0) + 1
+
     def check_password(self, password: str) -> bool:
+        if not self.password_hash or self.password_hash == UNUSABLE_PASSWORD:
+            return False
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash) and self.password_hash != UNUSABLE_PASSWORD
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -71,43 +93,65 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def roles_in(self, organization_id: int) -> set[Role]:
-        return {Role(m.role) for m in self.memberships if m.organization_id == organization_id}
+    def current_memberships(self, on: date | None = None) -> list["Membership"]:
+        on = on or date.today()
+        return [m for m in self.memberships if m.held_on(on)]
 
-    def has_role(self, organization_id: int, *roles: Role) -> bool:
-        return bool(self.roles_in(organization_id) & set(roles))
+    def roles_in(self, organization_id: int, on: date | None = None) -> set[Role]:
+        return {
+            Role(m.role)
+            for m in self.current_memberships(on)
+            if m.organization_id == organization_id
+        }
+
+    def has_role(self, organization_id: int, *roles: Role, on: date | None = None) -> bool:
+        return bool(self.roles_in(organization_id, on) & set(roles))
 
     def is_office(self, organization_id: int) -> bool:
         """Admin or plan officer of the organization."""
         return self.has_role(organization_id, *OFFICE_ROLES)
 
+    def is_executive(self, organization_id: int) -> bool:
+        """ผู้บริหารท้องถิ่น: announces the plan and approves amendments."""
+        return self.has_role(organization_id, Role.EXECUTIVE)
+
     def committee_villages(self, organization_id: int) -> set[int]:
         return {
             m.village_id
-            for m in self.memberships
+            for m in self.current_memberships()
             if m.organization_id == organization_id and m.role == Role.VILLAGE_COMMITTEE
         }
 
     def organizations(self) -> list[Organization]:
         seen = {}
-        for m in self.memberships:
+        for m in self.current_memberships():
             seen.setdefault(m.organization_id, m.organization)
         return list(seen.values())
 
 
+UNUSABLE_PASSWORD = "!"  # never the output of generate_password_hash
+
+
 class Membership(db.Model):
-    """A role a user holds in an organization; village committees are scoped to one village."""
+    """A role a user holds in an organization; village committees are scoped to one village.
+
+    A membership is held from ``starts_on`` (None: from the start) up to, not including,
+    ``ends_on`` (None: still held). Ending a role sets ``ends_on``; rows are never deleted once
+    they exist, so who sat on a committee on a meeting's date stays known."""
 
     __tablename__ = "membership"
     __table_args__ = (
-        UniqueConstraint("user_id", "organization_id", "role", "village_id"),
+        UniqueConstraint("user_id", "organization_id", "role", "village_id", "starts_on"),
         CheckConstraint(
-            "role IN ('admin', 'plan_officer', 'village_committee', 'dev_committee', 'council')",
+            "role IN (" + ", ".join(f"'{v}'" for v in ROLE_VALUES) + ")",
             name="role_known",
         ),
         CheckConstraint(
             "(role = 'village_committee') = (village_id IS NOT NULL)",
             name="village_scope",
+        ),
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on", name="dates_ordered"
         ),
     )
 
@@ -116,7 +160,26 @@ class Membership(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship()
     village: Mapped[Village | None] = relationship()
+
+    def held_on(self, day: date) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day < self.ends_on
+        )
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @staticmethod
+    def held_on_clause(day: date):
+        """SQL: the membership is held on ``day``."""
+        return and_(
+            or_(Membership.starts_on.is_(None), Membership.starts_on <= day),
+            or_(Membership.ends_on.is_(None), Membership.ends_on > day),
+        )

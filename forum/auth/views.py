@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from forum.auth.forms import EmptyForm, LoginForm, PasswordChangeForm
+from forum.auth.forms import EmptyForm, LoginForm, PasswordChangeForm, SetPasswordForm
+from forum.auth.links import LinkError, find_link, use_link
 from forum.auth.models import User
 from forum.extensions import db, limiter
 
@@ -110,6 +111,7 @@ def set_language(code: str):
 def change_password():
     """A new password ends every other session of the account (its session version changes)."""
     form = PasswordChangeForm()
+    form.username_for_check = current_user.username
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("The current password is wrong."))
@@ -121,3 +123,46 @@ def change_password():
                   "success")
             return redirect(url_for("organizations.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Where an invitation or reset link leads: the person chooses their password (once)."""
+    try:
+        link = find_link(token)
+    except LinkError as error:
+        response = make_response(
+            render_template("auth/set_password.html", problem=error.message, form=None), 410
+        )
+        return _private(response)
+    form = SetPasswordForm()
+    form.username_for_check = link.user.username
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = use_link(token, form.new_password.data)
+        except LinkError as error:  # spent by another tab a moment ago
+            db.session.rollback()
+            return _private(make_response(
+                render_template("auth/set_password.html", problem=error.message, form=None), 410
+            ))  # fmt: skip
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("Your password has been set. Log in with username %(username)s.",
+                username=user.username), "success")  # fmt: skip
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        status = 422
+    response = make_response(
+        render_template("auth/set_password.html", form=form, account=link.user, link=link),
+        status,
+    )
+    return _private(response)
+
+
+def _private(response):
+    """The address holds the link's secret: no referrer to other sites, no caching."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.cache_control.no_store = True
+    return response

@@ -30,7 +30,7 @@ def upsert_organization(entry: dict) -> Organization:
     if org is None:
         org = Organization(slug=entry["slug"])
         db.session.add(org)
-    for attr in ("kind", "name_th", "name_en", "province", "district"):
+    for attr in ("kind", "municipality_class", "name_th", "name_en", "province", "district"):
         if getattr(org, attr) != entry.get(attr):
             setattr(org, attr, entry.get(attr))
     return org

@@ -114,13 +114,15 @@ class Meeting(db.Model):
 
     def members(self) -> int | None:
         """How many people the quorum share is taken of: the committee's or council's
-        members, or the forum's eligible members as entered."""
+        members on the meeting's date, or the forum's eligible members as entered."""
         role = self.kind_enum.member_role
         if role is None:
             return self.member_count
         return db.session.scalar(
             select(func.count(func.distinct(Membership.user_id))).where(
-                Membership.organization_id == self.organization_id, Membership.role == role
+                Membership.organization_id == self.organization_id,
+                Membership.role == role,
+                Membership.held_on_clause(self.held_on),
             )
         )
 
@@ -171,8 +173,13 @@ class Meeting(db.Model):
         )
 
     def is_member(self, user) -> bool:
+        """A member of the body on the meeting's date (memberships have start and end dates)."""
         role = self.kind_enum.member_role
-        return bool(role and user.is_authenticated and user.has_role(self.organization_id, role))
+        return bool(
+            role
+            and user.is_authenticated
+            and user.has_role(self.organization_id, role, on=self.held_on)
+        )
 
 
 class Attendee(db.Model):

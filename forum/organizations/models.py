@@ -1,9 +1,10 @@
 """Local administrative organizations, their villages and plan periods."""
 
 import enum
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -30,6 +31,20 @@ ORG_KIND_TITLES = {
     OrgKind.SAO: _l("Subdistrict Administrative Organization"),
 }
 
+class MunicipalityClass(enum.StrEnum):
+    """The three classes of เทศบาล (an organization of kind ``municipality``)."""
+
+    CITY = "city"  # เทศบาลนคร
+    TOWN = "town"  # เทศบาลเมือง
+    SUBDISTRICT = "subdistrict"  # เทศบาลตำบล
+
+
+MUNICIPALITY_ABBREVIATIONS = {
+    MunicipalityClass.CITY: "เทศบาลนคร",
+    MunicipalityClass.TOWN: "เทศบาลเมือง",
+    MunicipalityClass.SUBDISTRICT: "เทศบาลตำบล",
+}
+
 ORG_KIND_ABBREVIATIONS = {
     OrgKind.PROVINCE_WIDE: "อปท.",
     OrgKind.PAO: "อบจ.",
@@ -47,6 +62,14 @@ class Organization(db.Model):
         CheckConstraint(
             "quorum_share IS NULL OR (quorum_share > 0 AND quorum_share <= 100)",
             name="quorum_share_percent",
+        ),
+        CheckConstraint(
+            "municipality_class IS NULL OR kind = 'municipality'",
+            name="municipality_classed",
+        ),
+        CheckConstraint(
+            "municipality_class IS NULL OR municipality_class IN ('city', 'town', 'subdistrict')",
+            name="municipality_class_known",
         ),
     )
 
@@ -66,8 +89,22 @@ class Organization(db.Model):
     # an absolute number of attendees, a percentage of members, or both (both must hold).
     quorum_count: Mapped[int | None]
     quorum_share: Mapped[int | None]
+    # รหัส อปท. of the Department of Local Administration; unique when given.
+    dla_code: Mapped[str | None] = mapped_column(String(10), unique=True)
+    municipality_class: Mapped[str | None] = mapped_column(String(12))
+    # Whether the council considers the plan; None: by kind (only an อบต., ข้อ 17(4)).
+    council_step: Mapped[bool | None]
+    # A deactivated organization keeps everything; its public pages say it is closed.
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
 
+    # The villages in use; retired ones keep their proposals and appear in all_villages.
     villages: Mapped[list["Village"]] = relationship(
+        primaryjoin="and_(Organization.id == Village.organization_id, "
+        "Village.retired_at.is_(None))",
+        order_by="Village.number",
+        viewonly=True,
+    )
+    all_villages: Mapped[list["Village"]] = relationship(
         back_populates="organization", order_by="Village.number", cascade="all, delete-orphan"
     )
     plan_periods: Mapped[list["PlanPeriod"]] = relationship(
@@ -83,7 +120,13 @@ class Organization(db.Model):
 
     @property
     def kind_abbreviation(self) -> str:
+        if self.municipality_class:
+            return MUNICIPALITY_ABBREVIATIONS[MunicipalityClass(self.municipality_class)]
         return ORG_KIND_ABBREVIATIONS[self.kind_enum]
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind == OrgKind.MUNICIPALITY
 
     @property
     def accepts_proposals(self) -> bool:
@@ -91,7 +134,10 @@ class Organization(db.Model):
 
     @property
     def has_council_step(self) -> bool:
-        """Only an อบต. council considers the plan (regulation ข้อ 17(4))."""
+        """By default only an อบต. council considers the plan (regulation ข้อ 17(4)); the
+        system administrator may set it otherwise per organization."""
+        if self.council_step is not None:
+            return self.council_step
         return self.kind == OrgKind.SAO
 
     def display_name(self, locale: str = "th") -> str:
@@ -106,28 +152,49 @@ class Organization(db.Model):
 
 
 class Village(db.Model):
-    """หมู่บ้าน: หมู่ที่ N of an organization."""
+    """หมู่บ้าน: หมู่ที่ N of an organization; in a municipality a community (ชุมชน).
+
+    A retired village keeps its proposals and history; numbers are unique among the villages
+    in use (a partial unique index)."""
 
     __tablename__ = "village"
     __table_args__ = (
-        UniqueConstraint("organization_id", "number"),
         CheckConstraint("number > 0", name="number_positive"),
+        Index(
+            "uq_village_number_in_use",
+            "organization_id",
+            "number",
+            unique=True,
+            sqlite_where=text("retired_at IS NULL"),
+            postgresql_where=text("retired_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(120))
+    retired_at: Mapped[datetime | None]
 
-    organization: Mapped[Organization] = relationship(back_populates="villages")
+    organization: Mapped[Organization] = relationship(back_populates="all_villages")
 
     @property
     def label(self) -> str:
+        if self.organization is not None and self.organization.is_municipality:
+            return self.community_label_of(self.number, self.name)
         return self.label_of(self.number, self.name)
 
     @staticmethod
     def label_of(number: int, name: str) -> str:
         return f"หมู่ที่ {number} บ้าน{name}"
+
+    @staticmethod
+    def community_label_of(number: int, name: str) -> str:
+        return f"ชุมชนที่ {number} {name}"
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class PlanPeriod(db.Model):

@@ -144,9 +144,12 @@ class Amendment(db.Model):
         return self.status == AmendmentStatus.APPROVED
 
     def can_view(self, user) -> bool:
-        """Approved amendments are public; the rest only for the organization's office."""
+        """Approved amendments are public; the rest only for the organization's office and its
+        executive (who approves them)."""
         return self.is_approved or (
-            user is not None and user.is_authenticated and user.is_office(self.organization_id)
+            user is not None
+            and user.is_authenticated
+            and (user.is_office(self.organization_id) or user.is_executive(self.organization_id))
         )
 
 

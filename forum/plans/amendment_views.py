@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from forum.auth.models import Role
 from forum.catalog.choices import strategy_choices, tactic_choices
 from forum.catalog.models import Program
 from forum.extensions import db
@@ -77,7 +76,7 @@ def _amendment_or_404(organization, amendment_id: int):
 def announce(slug: str):
     """The executive announces the plan; the first announcement freezes version 1."""
     organization = get_organization(slug)
-    if not current_user.has_role(organization.id, Role.ADMIN):
+    if not current_user.is_executive(organization.id):
         abort(403)
     period = _period_or_404(organization)
     try:
@@ -321,7 +320,8 @@ def remove_item(slug: str, amendment_id: int, item_id: int):
 def amendment_step(slug: str, amendment_id: int, action: str):
     organization = get_organization(slug)
     amendment = _amendment_or_404(organization, amendment_id)
-    _office_or_403(organization)
+    if not current_user.is_executive(organization.id):
+        _office_or_403(organization)
     transition = find_transition(amendment, action)
     if transition is None:
         flash(_("This step is not possible for the amendment in its present state."), "error")

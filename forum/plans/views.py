@@ -4,7 +4,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum.auth.models import Role
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.jobs.models import Job
@@ -73,8 +72,7 @@ def show(slug: str):
         versions=plan_versions(period),
         amendments=amendments_of(period, include_drafts=may_manage),
         may_amend=may_manage,
-        may_announce=current_user.is_authenticated
-        and current_user.has_role(organization.id, Role.ADMIN),
+        may_announce=current_user.is_authenticated and current_user.is_executive(organization.id),
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from forum.i18n import format_date
 from forum.pdf.base import _no_ascii85
@@ -60,7 +60,9 @@ def gather(meeting, blank_rows: int | None = None) -> AttendanceData:
     with force_locale("th"):
         members: list[tuple[str, str]] = []
         if role is not None:
-            users = meeting_members(meeting.organization_id, role, Membership, User)
+            users = meeting_members(
+                meeting.organization_id, role, Membership, User, on=meeting.held_on
+            )
             members = [(u.display_name, role.title) for u in users]
         if blank_rows is None:
             blank_rows = GUEST_ROWS if members else BLANK_ROWS
@@ -85,13 +87,15 @@ def gather(meeting, blank_rows: int | None = None) -> AttendanceData:
         )
 
 
-def meeting_members(organization_id: int, role, membership, user) -> list:
+def meeting_members(organization_id: int, role, membership, user, on=None) -> list:
+    """The body's members on ``on`` (the meeting's date), or ever when None."""
     from forum.extensions import db
 
+    held = membership.held_on_clause(on) if on is not None else true()
     return db.session.scalars(
         select(user)
         .join(membership, membership.user_id == user.id)
-        .where(membership.organization_id == organization_id, membership.role == role)
+        .where(membership.organization_id == organization_id, membership.role == role, held)
         .distinct()
         .order_by(user.display_name)
     ).all()

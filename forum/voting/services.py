@@ -8,6 +8,8 @@ no ballot slips in while results are computed. On SQLite, writers are serialized
 database lock, and the round state is re-read after the write so a late ballot is refused.
 """
 
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
@@ -260,13 +262,18 @@ def enter_hands(ballot_round: BallotRound, user, counts: dict[int, dict[str, int
     db.session.expire(ballot_round, ["hand_counts"])
 
 
-def council_members(organization_id: int) -> list[User]:
+def council_members(organization_id: int, on: date | None = None) -> list[User]:
+    """The council's members on ``on`` (the meeting's date; default today)."""
     from forum.auth.models import Membership, Role
 
     return db.session.scalars(
         select(User)
         .join(Membership)
-        .where(Membership.organization_id == organization_id, Membership.role == Role.COUNCIL)
+        .where(
+            Membership.organization_id == organization_id,
+            Membership.role == Role.COUNCIL,
+            Membership.held_on_clause(on or date.today()),
+        )
         .order_by(User.display_name, User.id)
         .distinct()
     ).all()
@@ -278,7 +285,10 @@ def enter_roll_call(ballot_round: BallotRound, user, votes: dict[int, dict[int, 
     _require_manager(ballot_round, user)
     if ballot_round.method_enum != Method.ROLL_CALL:
         raise VotingError(_("This round is not a roll call."), 422)
-    members = {m.id for m in council_members(ballot_round.organization_id)}
+    members = {
+        m.id
+        for m in council_members(ballot_round.organization_id, ballot_round.meeting.held_on)
+    }
     if set(votes) - members:
         raise VotingError(
             _("Only members of this council can be entered in its roll call."), 422

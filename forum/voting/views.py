@@ -119,7 +119,7 @@ def _render_round(ballot_round: BallotRound):
         marks=marks,
         hands=hands,
         roll=roll,
-        members=council_members(ballot_round.organization_id)
+        members=council_members(ballot_round.organization_id, ballot_round.meeting.held_on)
         if ballot_round.method_enum == Method.ROLL_CALL
         else [],
         choices=list(Choice),
@@ -203,7 +203,7 @@ def roll_call(round_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     votes = {}
-    for member in council_members(ballot_round.organization_id):
+    for member in council_members(ballot_round.organization_id, ballot_round.meeting.held_on):
         marks = {
             item.proposal_id: request.form.get(f"m{member.id}_p{item.proposal_id}") or None
             for item in ballot_round.items

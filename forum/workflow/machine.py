@@ -38,6 +38,7 @@ PROPOSER = "proposer"  # whoever holds the proposal's tracking code
 OWN_VILLAGE_COMMITTEE = "own_village_committee"  # a village committee of the proposal's village
 
 OFFICE = frozenset({Role.ADMIN, Role.PLAN_OFFICER})
+EXECUTIVE = frozenset({Role.EXECUTIVE})
 VILLAGE = OFFICE | {OWN_VILLAGE_COMMITTEE}
 
 
@@ -145,24 +146,24 @@ TRANSITIONS: tuple[Transition, ...] = (
         MeetingKind.COUNCIL, reason_required=True, applies_to=_with_council,
         label=_l("Returned by the council"), danger=True,
     ),
-    # The executive (role admin acts as นายก) announces; without a council step straight after
-    # the committee.
+    # The executive (ผู้บริหารท้องถิ่น, not the administrator) announces; without a council step
+    # straight after the committee.
     Transition(
-        "announce", frozenset({S.COUNCIL_APPROVED}), S.ANNOUNCED, frozenset({Role.ADMIN}),
+        "announce", frozenset({S.COUNCIL_APPROVED}), S.ANNOUNCED, EXECUTIVE,
         applies_to=_with_council, label=_l("Approve and announce (executive)"),
     ),
     Transition(
-        "announce", frozenset({S.COMMITTEE_APPROVED}), S.ANNOUNCED, frozenset({Role.ADMIN}),
+        "announce", frozenset({S.COMMITTEE_APPROVED}), S.ANNOUNCED, EXECUTIVE,
         applies_to=_without_council, label=_l("Approve and announce (executive)"),
     ),
     Transition(
         "executive_return", frozenset({S.COUNCIL_APPROVED}), S.IN_DRAFT_PLAN,
-        frozenset({Role.ADMIN}), reason_required=True, applies_to=_with_council,
+        EXECUTIVE, reason_required=True, applies_to=_with_council,
         label=_l("Return to the draft plan (executive)"), danger=True,
     ),
     Transition(
         "executive_return", frozenset({S.COMMITTEE_APPROVED}), S.IN_DRAFT_PLAN,
-        frozenset({Role.ADMIN}), reason_required=True, applies_to=_without_council,
+        EXECUTIVE, reason_required=True, applies_to=_without_council,
         label=_l("Return to the draft plan (executive)"), danger=True,
     ),
 )  # fmt: skip
@@ -195,17 +196,17 @@ AMENDMENT_TRANSITIONS: tuple[Transition, ...] = (
         label=_l("Approved by the council"),
     ),
     _amendment(
-        "amendment_approve", {A.COUNCIL_APPROVED}, A.APPROVED, frozenset({Role.ADMIN}),
+        "amendment_approve", {A.COUNCIL_APPROVED}, A.APPROVED, EXECUTIVE,
         amendment_kinds=BY_MEETINGS, applies_to=_with_council,
         label=_l("Approve and announce the amendment (executive)"),
     ),
     _amendment(
-        "amendment_approve", {A.COMMITTEE_APPROVED}, A.APPROVED, frozenset({Role.ADMIN}),
+        "amendment_approve", {A.COMMITTEE_APPROVED}, A.APPROVED, EXECUTIVE,
         amendment_kinds=BY_MEETINGS, applies_to=_without_council,
         label=_l("Approve and announce the amendment (executive)"),
     ),
     _amendment(
-        "amendment_approve", {A.DRAFT}, A.APPROVED, frozenset({Role.ADMIN}),
+        "amendment_approve", {A.DRAFT}, A.APPROVED, EXECUTIVE,
         amendment_kinds=BY_EXECUTIVE, label=_l("Approve and announce the amendment (executive)"),
     ),
     _amendment(

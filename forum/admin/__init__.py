@@ -1,0 +1,1 @@
+"""Administration: organizations, villages, people, roles and one-time account links."""
