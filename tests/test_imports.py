@@ -240,3 +240,23 @@ def test_too_many_rows_are_refused():
     data = ("ชื่อโครงการ\n" + "ถนน\n" * 30).encode()
     with pytest.raises(UnreadableFile):
         read_upload("list.csv", data, max_rows=20)
+
+
+def test_english_column_names_people_use_are_accepted(committee):
+    """village_no / strategy_no / tactic_no (as the import page lists them) read like the
+    Thai headers, and the preview says how many rows it read."""
+    english = {"village": "village_no", "strategy": "strategy_no", "tactic": "tactic_no",
+               "proposer_phone": "phone"}  # fmt: skip
+    headers = [english.get(c.key, c.key) for c in columns_for(YEARS)]
+    lines = table([row(tactic=first_tactic()), row("ขุดลอกลำเหมือง", tactic=first_tactic())],
+                  headers=headers)  # fmt: skip
+    page = upload(committee, as_csv(lines)).get_data(as_text=True)
+    assert "ขุดลอกลำเหมือง" in page
+    assert "2 แถว" in page
+    assert "ทั้ง 2 แถวพร้อมแล้ว" in page  # no header or row problem
+
+
+def test_the_import_page_lists_every_column_and_its_english_names(committee):
+    page = committee.get("/o/ban-on/imports/new").get_data(as_text=True)
+    assert "<code>village</code>, <code>village_no</code>" in page
+    assert "<code>tactic</code>, <code>tactic_no</code>" in page

@@ -14,6 +14,7 @@ from forum.exports.builders import export_filename, import_template
 from forum.exports.views import send
 from forum.exports.writers import render
 from forum.i18n import current_language
+from forum.imports.columns import columns_for
 from forum.imports.forms import ImportUploadForm
 from forum.imports.reader import MAX_BYTES, MAX_ROWS, UnreadableFile, check_size, file_size
 from forum.imports.services import CHECK, SAVE, new_import_job
@@ -72,6 +73,8 @@ def new(slug: str):
         organization=organization,
         limit_size=file_size(max_bytes()),
         max_rows=current_app.config.get("IMPORT_MAX_ROWS", MAX_ROWS),
+        columns=columns_for(organization.current_period.years if organization.current_period
+                            else []),  # fmt: skip
     )
 
 
