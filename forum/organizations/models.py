@@ -144,6 +144,16 @@ class Organization(db.Model):
         return self.name_en if locale == "en" else self.name_th
 
     @property
+    def district_title(self) -> str | None:
+        """The district as Thai writes it ("อำเภองาว", "เขตบางรัก"), whether it was stored
+        with its prefix or as the bare name."""
+        if not self.district:
+            return None
+        if self.district.startswith(("อำเภอ", "เขต", "กิ่งอำเภอ")):
+            return self.district
+        return f"อำเภอ{self.district}"
+
+    @property
     def current_period(self) -> "PlanPeriod | None":
         return self.plan_periods[-1] if self.plan_periods else None
 
