@@ -132,6 +132,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.assist.views import bp as assist_bp
 
     app.register_blueprint(assist_bp)
+    from forum.home.views import bp as home_bp
+
+    app.register_blueprint(home_bp)
     static_assets.init_app(app)
     audit.init_app(app)
 

@@ -163,6 +163,7 @@ MATRIX = {
     "privacy.edit_notice": ("GET", "/o/{slug}/privacy/edit", ORG_ADMIN),
     "privacy.requests": ("GET", "/o/{slug}/privacy/requests", OFFICE_ONLY),
     "health.healthz": ("GET", "/healthz", PUBLIC),
+    "home.index": ("GET", "/home", {"anon": NO, "villager": NO, "*": OK}),
     # administration: the system administrator's organizations …
     "admin.organizations": ("GET", "/admin", SYSTEM_ADMIN),
     "admin.new_organization": ("GET", "/admin/organizations/new", SYSTEM_ADMIN),

@@ -69,7 +69,7 @@ def _too_many_attempts(_limit):
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("organizations.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data))
@@ -80,7 +80,7 @@ def login():
             if user.locale:
                 session["locale"] = user.locale
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("organizations.index")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
     return render_template("auth/login.html", form=form)
 
 
