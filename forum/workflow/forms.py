@@ -36,6 +36,14 @@ class TransitionForm(FlaskForm):
         choices=[SelectChoice(a.value, a.title) for a in Annex],
         validate_choice=False,
     )
+    # Form P.03 prints an equipment project's category and type in columns of their own
+    # (no Optional(): it would stop the chain before the check that they are there).
+    equipment_category = StringField(
+        _l("Equipment category (form P.03)"), validators=[Length(max=255)]
+    )
+    equipment_type = StringField(
+        _l("Equipment type (form P.03)"), validators=[Length(max=255)]
+    )
 
     def __init__(
         self, *args, proposal, transition, meetings=(), rounds=(), duplicates=(), **kwargs
@@ -80,6 +88,21 @@ class TransitionForm(FlaskForm):
     def validate_annex(self, field):
         if self.screening and field.data not in {a.value for a in Annex}:
             raise ValidationError(_l("Choose the plan annex."))
+
+    def validate_equipment_category(self, field):
+        if self.equipment_missing(field):
+            raise ValidationError(_l("Form P.03 prints the equipment category: enter it."))
+
+    def validate_equipment_type(self, field):
+        if self.equipment_missing(field):
+            raise ValidationError(_l("Form P.03 prints the equipment type: enter it."))
+
+    def equipment_missing(self, field) -> bool:
+        return (
+            self.screening
+            and self.annex.data == Annex.EQUIPMENT
+            and not (field.data or "").strip()
+        )
 
     def validate_program_id(self, field):
         if self.screening and field.data not in self._program_ids:

@@ -9,7 +9,7 @@ from forum.assist.views import screening_help
 from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingKind
 from forum.proposals.models import Proposal
-from forum.proposals.states import Status
+from forum.proposals.states import Annex, Status
 from forum.workflow.forms import TransitionForm
 from forum.workflow.machine import (
     PROPOSER,
@@ -140,6 +140,13 @@ def _apply(proposal, transition, form):
         proposal.tactic_id = form.tactic_id.data
         proposal.program_id = form.program_id.data
         proposal.annex = form.annex.data
+        equipment = proposal.annex == Annex.EQUIPMENT
+        category = (form.equipment_category.data or "").strip()
+        kind = (form.equipment_type.data or "").strip()
+        proposal.equipment_category = category if equipment else None
+        proposal.equipment_type = kind if equipment else None
+        if equipment and not (proposal.equipment_category and proposal.equipment_type):
+            raise WorkflowError(_("An equipment project (form P.03) needs its category and type."))
     return apply_transition(
         proposal,
         transition.action,
