@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.i18n import current_language
@@ -21,6 +22,8 @@ from forum.plans.annexes import (
     plan_statuses,
 )
 from forum.plans.versions import plan_versions
+from forum.proposals.models import Proposal
+from forum.proposals.states import Status
 
 bp = Blueprint("plans", __name__)
 
@@ -72,7 +75,20 @@ def show(slug: str):
         versions=plan_versions(period),
         amendments=amendments_of(period, include_drafts=may_manage),
         may_amend=may_manage,
-        may_announce=current_user.is_authenticated and current_user.is_executive(organization.id),
+        is_executive=current_user.is_authenticated and current_user.is_executive(organization.id),
+        ready_to_announce=ready_to_announce(organization, period),
+    )
+
+
+def ready_to_announce(organization, period) -> int:
+    """Projects whose approvals are complete (the executive's announcement comes next)."""
+    ready = Status.COUNCIL_APPROVED if organization.has_council_step else Status.COMMITTEE_APPROVED
+    return db.session.scalar(
+        select(func.count(Proposal.id)).where(
+            Proposal.organization_id == organization.id,
+            Proposal.plan_period_id == period.id,
+            Proposal.status == ready,
+        )
     )
 
 
