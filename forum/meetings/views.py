@@ -154,3 +154,6 @@ def quorum(slug: str):
         flash(_("The quorum setting has been saved."), "success")
         return redirect(url_for(".index", slug=slug))
     return render_template("meetings/quorum.html", form=form, organization=organization)
+
+
+from forum.meetings import decide_views  # noqa: E402, F401  (registers /meetings/<id>/decide)
