@@ -375,3 +375,28 @@ def test_opening_a_round_on_a_proposal_that_moved_on_is_a_conflict(
     with pytest.raises(VotingError) as empty:
         open_round_service(db.session.get(Meeting, meeting_id), "approval", "x", [], officer)
     assert empty.value.status == 422
+
+
+def test_roll_call_starts_with_everyone_for_and_names_each_member_once(client, auth,
+                                                                       draft_plan_ids):
+    a, b = draft_plan_ids[:2]
+    for pid in (a, b):
+        db.session.get(Proposal, pid).status = "committee_approved"
+    db.session.commit()
+    as_user(auth, "officer-banon")
+    meeting = record_meeting(client, "ban-on", "council", present=5)
+    round_id = open_round(client, meeting, "roll_call", [a, b], resolution_number="8/2567")
+    page = client.get(f"/rounds/{round_id}").get_data(as_text=True)
+    members = db.session.scalars(select(User).where(User.username.like("council%-banon"))).all()
+    for member in members:
+        assert page.count(f"<th scope=\"row\">{member.display_name}</th>") == 1
+        for pid in (a, b):  # every cell starts at "for"
+            cell = page.split(f'name="m{member.id}_p{pid}"', 1)[1].split("</select>", 1)[0]
+            assert 'value="for" selected' in cell
+    # The clerk changes one exception and saves: the others stay "for".
+    data = {f"m{m.id}_p{pid}": "for" for m in members for pid in (a, b)}
+    data[f"m{members[0].id}_p{b}"] = "against"
+    assert client.post(f"/rounds/{round_id}/roll-call", data=data).status_code == 302
+    close_round(client, round_id)
+    results = client.get(f"/rounds/{round_id}/results").get_data(as_text=True)
+    assert "<h2>ผลการลงมติ</h2>" in results  # a vote, not a ranking

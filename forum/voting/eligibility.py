@@ -49,7 +49,8 @@ def split_candidates(ballot_round, proposals) -> tuple[list, list[dict]]:
     return eligible, left_out
 
 
-def only_candidates(voters, candidate_ids) -> list[tuple[set[str], int]]:
-    """Voters' approval ballots restricted to the candidates (as strings, like the ballots)."""
+def only_candidates(voters, candidate_ids) -> list[tuple]:
+    """Voters' approval ballots restricted to the candidates (as strings, like the ballots);
+    whatever else a voter tuple carries (weight, group label) is kept."""
     keep = {str(pid) for pid in candidate_ids}
-    return [(ballot & keep, weight) for ballot, weight in voters]
+    return [(ballot & keep, *rest) for ballot, *rest in voters]
