@@ -43,7 +43,8 @@ def test_the_subdistrict_forum_decides_its_list_in_one_submission(client, auth):
         "endorsed", "deferred", "screened")
     recorded = {d.proposal_id: d for d in decisions_at(meeting)}
     assert set(recorded) == {first, second}
-    assert recorded[first].vote_result == {"method": "typed", "for": 100, "against": 5, "abstain": 0}
+    typed = {"method": "typed", "for": 100, "against": 5, "abstain": 0}
+    assert recorded[first].vote_result == typed
     assert recorded[second].reason == "งบประมาณปีนี้ไม่พอ"
     assert recorded[first].actor.username == "officer-banon"
 

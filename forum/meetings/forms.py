@@ -1,10 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from forum.meetings.models import MeetingKind
+from forum.thai_dates import ThaiDateField
 
 
 class MeetingForm(FlaskForm):
@@ -12,8 +20,8 @@ class MeetingForm(FlaskForm):
         _l("Kind of meeting"), choices=[SelectChoice(k.value, k.title) for k in MeetingKind]
     )
     village_id = SelectField(_l("Village (for a village forum)"), coerce=int, validate_choice=False)
-    held_on = DateField(
-        _l("Date"), validators=[DataRequired(message=_l("Enter the date of the meeting."))]
+    held_on = ThaiDateField(  # InputRequired: DataRequired would hide why a typed date failed
+        _l("Date"), validators=[InputRequired(message=_l("Enter the date of the meeting."))]
     )
     number = IntegerField(
         _l("Meeting number (ครั้งที่); leave blank for the next one"),

@@ -4,12 +4,13 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forum.proposals.forms import BahtField
 from forum.proposals.models import TEXT_MAX
+from forum.thai_dates import ThaiDateField
 from forum.tracking.models import Stage
 
 # Which figures each stage needs (a later stage keeps the figures of the earlier ones).
@@ -36,7 +37,7 @@ class UpdateForm(FlaskForm):
         _l("Stage"), choices=[SelectChoice(s.value, s.title) for s in Stage], validate_choice=True
     )
     budget_amount = BahtField(_l("Amount in the budget ordinance (baht)"))
-    contract_date = DateField(_l("Contract signed on"), validators=[Optional()])
+    contract_date = ThaiDateField(_l("Contract signed on"), validators=[Optional()])
     contract_amount = BahtField(_l("Contract amount (baht)"))
     percent = IntegerField(
         _l("Progress (percent)"),
@@ -46,7 +47,7 @@ class UpdateForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    completed_date = DateField(_l("Completed on"), validators=[Optional()])
+    completed_date = ThaiDateField(_l("Completed on"), validators=[Optional()])
     amount_spent = BahtField(_l("Amount spent (baht)"))
     reason = TextAreaField(
         _l("Reason it was not implemented"),
