@@ -9,7 +9,7 @@ or on every request in debug mode, so an edited file shows up without a restart.
 import hashlib
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, redirect, request, url_for
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -33,6 +33,11 @@ def init_app(app: Flask) -> None:
             version = version_of(values["filename"])
             if version:
                 values["v"] = version
+
+    @app.route("/favicon.ico")
+    def favicon():
+        """Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon."""
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.after_request
     def cache_versioned_static(response):

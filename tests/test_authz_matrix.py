@@ -164,6 +164,7 @@ MATRIX = {
     "privacy.requests": ("GET", "/o/{slug}/privacy/requests", OFFICE_ONLY),
     "health.healthz": ("GET", "/healthz", PUBLIC),
     "home.index": ("GET", "/home", {"anon": NO, "villager": NO, "*": OK}),
+    "favicon": ("GET", "/favicon.ico", PUBLIC),
     "meetings.decide": ("GET", "/meetings/{meeting}/decide", OFFICE_ONLY),
     # administration: the system administrator's organizations …
     "admin.organizations": ("GET", "/admin", SYSTEM_ADMIN),
