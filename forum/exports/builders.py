@@ -86,12 +86,14 @@ def proposal_sheet(organization, proposals: Iterable, include_private: bool) -> 
     yield sheet
 
 
-def plan_sheet(organization, proposals: Iterable) -> Iterator[Sheet]:
-    """The plan's projects (already selected) in the order of แบบ ผ.02: strategy, tactic,
-    then project."""
-    years = _years(organization)
+def plan_sheet(organization, proposals: Iterable, period=None) -> Iterator[Sheet]:
+    """The projects of one plan period (already selected) in the order of แบบ ผ.02: strategy,
+    tactic, then project; budgets for that period's years. The sheet's title and the file's
+    name state the period."""
+    period = period or organization.current_period
+    years = period.years if period else []
     sheet = Sheet(
-        title="ผ.02",
+        title=f"ผ.02 {years[0]}-{years[-1]}" if years else "ผ.02",
         headers=["ที่", "ยุทธศาสตร์", "กลยุทธ์", "โครงการ", "วัตถุประสงค์",
                  "เป้าหมาย (ผลผลิตของโครงการ)"]
         + [f"งบประมาณ {y} (บาท)" for y in years]
