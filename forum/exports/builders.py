@@ -72,14 +72,18 @@ def proposal_sheet(organization, proposals: Iterable, include_private: bool) -> 
         columns = [c for c in columns if c.key not in ("proposer_phone",)]
     sheet = Sheet(
         title="proposals",
-        headers=["รหัสติดตาม", "สถานะ"] + [c.header for c in columns] + ["รวมงบประมาณ (บาท)"],
-        widths=[12, 20] + [40 if c.key == "title" else 16 for c in columns] + [16],
+        headers=["รหัสติดตาม", "สถานะ"] + [c.header for c in columns]
+        + ["แผนพัฒนาท้องถิ่น (พ.ศ.)", "รวมงบประมาณ (บาท)"],
+        widths=[12, 20] + [40 if c.key == "title" else 16 for c in columns] + [14, 16],
     )
     for index, p in enumerate(proposals, start=1):
+        # Each row states its plan period: a list may hold proposals of several periods, while
+        # the budget columns are the current period's years (the import template's).
+        period = p.plan_period
         sheet.rows.append(
             [p.tracking_code, p.status_enum.title]
             + [proposal_values(p, c.key, include_private) for c in columns]
-            + [p.total_budget]
+            + [f"{period.first_year}-{period.last_year}" if period else "", p.total_budget]
         )
         if index % CHUNK == 0:
             yield sheet

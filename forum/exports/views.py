@@ -75,6 +75,7 @@ def iter_proposals(query):
         selectinload(Proposal.tactic),
         selectinload(Proposal.program),
         selectinload(Proposal.budgets),
+        selectinload(Proposal.plan_period),
     )
     return db.session.scalars(query.options(*options).order_by(Proposal.id)).all()
 
