@@ -13,6 +13,7 @@ from forum.extensions import db
 from forum.plans.amendment_models import Amendment
 from forum.plans.models import PlanVersion
 from forum.proposals.models import Proposal
+from forum.tracking.services import year_projects
 from forum.workflow.models import Decision
 from tests.helpers import org
 from tests.test_workflow import as_user, flash_errors, khelang_admin, propose, record_meeting
@@ -80,8 +81,9 @@ MUNICIPALITY_PATH = (
 
 def test_announce_then_amend_twice_earlier_versions_unchanged(client, auth, khelang_admin):
     organization = org(KHELANG)
-    year = organization.current_period.first_year
-    ids = [propose(client, KHELANG, title=t) for t in ("ถนนสายหนองหล่ม", "ประปาหมู่บ้าน")]
+    year = organization.current_period.last_year  # a year still to come: earlier ones ended
+    budgets = {f"budget_{organization.current_period.first_year}": "0", f"budget_{year}": "250,000"}
+    ids = [propose(client, KHELANG, title=t, **budgets) for t in ("ถนนสายหนองหล่ม", "ประปาหมู่บ้าน")]
     for pid in ids:  # the earlier steps are walked in tests/test_workflow.py
         db.session.get(Proposal, pid).status = "committee_approved"
     db.session.commit()
@@ -313,8 +315,9 @@ def test_an_item_whose_project_moved_on_is_refused_at_the_next_step(client, auth
     ).first()
     as_user(auth, "officer-banon")
     addition = new_amendment(client, "ban-on", "addition")
+    last = org("ban-on").current_period.last_year  # the years before it have ended
     response = item(client, "ban-on", addition, "add", proposal_id=project.id,
-                    reason="ประชาคมขอเพิ่มเติม")  # fmt: skip
+                    reason="ประชาคมขอเพิ่มเติม", **{f"budget_{last}": "100,000"})  # fmt: skip
     assert response.status_code == 302, flash_errors(response)
     title = project.title
     project.status = "withdrawn"
@@ -344,3 +347,36 @@ def test_an_approval_must_be_carried_by_its_vote(client, auth):
     response = step(client, "ban-on", amendment, "amendment_forum", meeting_id=meeting,
                     votes_for=70, votes_against=5, votes_abstain=2)  # fmt: skip
     assert response.status_code == 302, flash_errors(response)
+
+
+def test_an_amendment_does_not_change_the_budget_of_a_fiscal_year_that_has_ended(
+    app, client, auth
+):
+    """The yearly results report's planned figures of an ended year never change (issue 15.6).
+    The fiscal year comes from forum.clock (the TODAY setting here)."""
+    project = next(p for p in year_projects(org("ban-on"), 2567) if p.annex == "p02")
+    last = org("ban-on").current_period.last_year
+    amendment = draft_change(client, auth)
+
+    for action, data in (
+        ("change", {"budget_2567": "999,000"}),  # a year that has ended
+        ("remove", {}),  # taking it out would drop it from 2567's planned figures
+    ):
+        response = item(client, "ban-on", amendment, action, proposal_id=project.id,
+                        reason="ราคากลางใหม่", **data)  # fmt: skip
+        assert response.status_code == 422
+        assert any("ปีงบประมาณ 2567 สิ้นสุดแล้ว" in e for e in flash_errors(response))
+    response = item(client, "ban-on", amendment, "change", proposal_id=project.id,
+                    reason="ราคากลางใหม่", **{f"budget_{last}": "120,000"})  # fmt: skip
+    assert response.status_code == 302, flash_errors(response)
+
+    # While the amendment is considered, that year ends too: its next step is refused.
+    app.config["TODAY"] = f"{last - 543}-10-01"  # the first day of fiscal year last + 1
+    try:
+        meeting = record_meeting(client, "ban-on", "subdistrict_forum", present=90)
+        response = step(client, "ban-on", amendment, "amendment_forum", meeting_id=meeting,
+                        votes_for=80, votes_against=0, votes_abstain=0)  # fmt: skip
+        assert response.status_code == 422
+        assert any(f"ปีงบประมาณ {last} สิ้นสุดแล้ว" in e for e in flash_errors(response))
+    finally:
+        app.config.pop("TODAY")

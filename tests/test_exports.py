@@ -31,6 +31,8 @@ def test_proposal_list_csv_follows_the_filters(client):
     header, *body = rows
     assert header[:3] == ["เลขที่ข้อเสนอ", "สถานะ", "ชื่อโครงการ"]  # no tracking codes
     assert body and all(r[header.index("หมู่ที่")] == str(village.number) for r in body)
+    # Every row states its plan period (a list may hold several periods: issue 14.6).
+    assert all(r[header.index("แผนพัฒนาท้องถิ่น (พ.ศ.)")] == "2566-2570" for r in body)
 
 
 def test_public_export_hides_personal_data_office_export_has_it(client, auth):

@@ -74,26 +74,32 @@ def proposal_sheet(organization, proposals: Iterable, include_private: bool) -> 
     first = "รหัสติดตาม" if include_private else "เลขที่ข้อเสนอ"
     sheet = Sheet(
         title="proposals",
-        headers=[first, "สถานะ"] + [c.header for c in columns] + ["รวมงบประมาณ (บาท)"],
-        widths=[12, 20] + [40 if c.key == "title" else 16 for c in columns] + [16],
+        headers=[first, "สถานะ"] + [c.header for c in columns]
+        + ["แผนพัฒนาท้องถิ่น (พ.ศ.)", "รวมงบประมาณ (บาท)"],
+        widths=[12, 20] + [40 if c.key == "title" else 16 for c in columns] + [14, 16],
     )
     for index, p in enumerate(proposals, start=1):
+        # Each row states its plan period: a list may hold proposals of several periods, while
+        # the budget columns are the current period's years (the import template's).
+        period = p.plan_period
         sheet.rows.append(
             [p.tracking_code if include_private else p.id, p.status_enum.title]
             + [proposal_values(p, c.key, include_private) for c in columns]
-            + [p.total_budget]
+            + [f"{period.first_year}-{period.last_year}" if period else "", p.total_budget]
         )
         if index % CHUNK == 0:
             yield sheet
     yield sheet
 
 
-def plan_sheet(organization, proposals: Iterable) -> Iterator[Sheet]:
-    """The plan's projects (already selected) in the order of แบบ ผ.02: strategy, tactic,
-    then project."""
-    years = _years(organization)
+def plan_sheet(organization, proposals: Iterable, period=None) -> Iterator[Sheet]:
+    """The projects of one plan period (already selected) in the order of แบบ ผ.02: strategy,
+    tactic, then project; budgets for that period's years. The sheet's title and the file's
+    name state the period."""
+    period = period or organization.current_period
+    years = period.years if period else []
     sheet = Sheet(
-        title="ผ.02",
+        title=f"ผ.02 {years[0]}-{years[-1]}" if years else "ผ.02",
         headers=["ที่", "ยุทธศาสตร์", "กลยุทธ์", "โครงการ", "วัตถุประสงค์",
                  "เป้าหมาย (ผลผลิตของโครงการ)"]
         + [f"งบประมาณ {y} (บาท)" for y in years]

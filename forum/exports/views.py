@@ -47,8 +47,21 @@ def export_query(organization, what: str, args: MultiDict):
     query = visible_proposals(organization)
     if what == "plan":
         draft = args.get("draft") == "1" and include_private(organization)
-        return query.where(Proposal.status.in_([str(s) for s in plan_statuses(draft)]))
+        period = plan_period(organization, args)
+        return query.where(
+            Proposal.status.in_([str(s) for s in plan_statuses(draft)]),
+            Proposal.plan_period_id == (period.id if period else None),
+        )
     return filtered(query, args)
+
+
+def plan_period(organization, args):
+    """The plan period of a plan export: ``period`` (its first year), else the current one."""
+    first_year = args.get("period", type=int)
+    return next(
+        (p for p in organization.plan_periods if p.first_year == first_year),
+        organization.current_period,
+    )
 
 
 def include_private(organization) -> bool:
@@ -62,16 +75,24 @@ def iter_proposals(query):
         selectinload(Proposal.tactic),
         selectinload(Proposal.program),
         selectinload(Proposal.budgets),
+        selectinload(Proposal.plan_period),
     )
     return db.session.scalars(query.options(*options).order_by(Proposal.id)).all()
 
 
-def build(organization, what: str, query):
+def build(organization, what: str, query, args=None):
     """Yields the sheet as it fills (for progress); the last one yielded is complete."""
     proposals = iter_proposals(query)
     if what == "plan":
-        return plan_sheet(organization, proposals)
+        return plan_sheet(organization, proposals, plan_period(organization, args or MultiDict()))
     return proposal_sheet(organization, proposals, include_private(organization))
+
+
+def filename(organization, what: str, fmt: str, args) -> str:
+    """The plan's file names its period (ban-on-plan-2566-2570.csv)."""
+    if what == "plan" and (period := plan_period(organization, args)) is not None:
+        what = f"plan-{period.first_year}-{period.last_year}"
+    return export_filename(organization, what, fmt)
 
 
 def send(data: bytes, fmt: str, filename: str) -> Response:
@@ -101,20 +122,21 @@ def export(slug: str, what: str, fmt: str):
         )
         start(job)
         return redirect(url_for("jobs.show", token=job.token))
-    *_filling, sheet = build(organization, what, query)
-    return send(render(sheet, fmt), fmt, export_filename(organization, what, fmt))
+    *_filling, sheet = build(organization, what, query, args)
+    return send(render(sheet, fmt), fmt, filename(organization, what, fmt, args))
 
 
 @handler(EXPORT)
 def run_export(job: Job):
     organization = db.session.get(Organization, job.organization_id)
     what, fmt = job.params["what"], job.params["fmt"]
-    query = export_query(organization, what, MultiDict(job.params.get("args", [])))
+    args = MultiDict(job.params.get("args", []))
+    query = export_query(organization, what, args)
     sheet = None
-    for sheet in build(organization, what, query):
+    for sheet in build(organization, what, query, args):
         yield len(sheet.rows), job.total
     job.result = render(sheet, fmt)
-    job.result_name = export_filename(organization, what, fmt)
+    job.result_name = filename(organization, what, fmt, args)
     job.result_type = MIMETYPES[fmt]
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from forum import clock
 from forum.auth.models import utcnow
 from forum.catalog.models import Program, Strategy, Tactic
 from forum.extensions import db
@@ -165,6 +166,46 @@ def check_items_still_apply(amendment: Amendment) -> None:
                     status=proposal.status_enum.title,
                 )
             )
+    for item in amendment.items:  # a fiscal year may have ended since the item was drafted
+        check_ended_years(
+            *budgets_effect(item.action, item.old_values, item.new_values, item.proposal)
+        )
+
+
+def budgets_effect(action: str, old: dict | None, new: dict | None, proposal=None) -> tuple:
+    """(budgets before, budgets after) an item, by year as strings, as the plan counts them."""
+    old, new = old or {}, new or {}
+    if action == "remove":
+        return old.get("budgets") or {}, {}
+    if action == "add":
+        current = proposal.budget_by_year if proposal is not None else {}
+        after = new.get("budgets") or {str(y): a for y, a in current.items()}
+        return {}, after
+    if "budgets" not in new:
+        return {}, {}
+    return old.get("budgets") or {}, new["budgets"]
+
+
+def check_ended_years(before: dict, after: dict) -> None:
+    """An amendment does not change the budget of a fiscal year that has ended, so the yearly
+    results report's planned figures of that year never change (the year comes from
+    forum.clock)."""
+    years = {int(y) for y in (*before, *after)}
+    changed = sorted(
+        y
+        for y in years
+        if clock.fiscal_year_has_ended(y)
+        and (before.get(str(y)) or 0) != (after.get(str(y)) or 0)
+    )
+    if changed:
+        raise AmendmentError(
+            _(
+                "Fiscal year %(years)s has ended: an amendment cannot change its budget (the "
+                "yearly results report keeps the planned figures of a year that has ended). "
+                "Change only the years still to come.",
+                years=", ".join(str(y) for y in changed),
+            )
+        )
 
 
 def check_vote_carries(vote: dict, meeting) -> None:
@@ -315,6 +356,8 @@ def save_item(
     if data.action not in amendment.kind_enum.item_actions:
         raise AmendmentError(_("An amendment of this kind cannot hold this item."))
     proposal_id, new, old = _item_values(amendment, data, base_snapshots(amendment))
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id else None
+    check_ended_years(*budgets_effect(data.action, old, new, proposal))
     others = [i for i in amendment.items if i is not item]
     if proposal_id and any(i.proposal_id == proposal_id for i in others):
         raise AmendmentError(_("This amendment already has an item for that project."))

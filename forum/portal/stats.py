@@ -1,10 +1,13 @@
-"""Public statistics of an organization's proposals, per village and per strategy.
+"""Public statistics of an organization's proposals in one plan period, per village and per
+strategy.
 
-Stages count a proposal once it has reached them and was not later dropped:
-submitted (every proposal that left the draft stage), endorsed by the subdistrict forum
-(or further), in the plan (draft plan or approved), implemented (a state the workflow may
-add; counted as soon as it exists). Budgets are the sum over all plan years, whole baht;
-the budget asked for leaves out proposals rejected, merged or withdrawn.
+Every figure belongs to one plan period (the current one unless another is asked for): the
+proposals made for that plan. Stages count a proposal once it has reached them and was not
+later dropped: submitted (every proposal that left the draft stage), endorsed by the
+subdistrict forum (or further), in the plan (announced by the executive: approved but
+unannounced projects are not in the plan yet), implemented (a plan project whose latest
+tracking update says completed). Budgets are the sum over the period's years, whole baht; the
+budget asked for leaves out proposals rejected, merged or withdrawn.
 """
 
 from dataclasses import dataclass, field
@@ -13,13 +16,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.plans.annexes import DRAFT_PLAN_STATUSES
+from forum.plans.annexes import DRAFT_PLAN_STATUSES, PLAN_STATUSES
 from forum.proposals.models import Proposal, ProposalBudget
 from forum.proposals.states import Status
+from forum.tracking.models import ImplementationUpdate, Stage
 
-IN_PLAN = frozenset(DRAFT_PLAN_STATUSES)
-IMPLEMENTED = frozenset(s for s in Status if s.value in ("implemented", "completed"))
-ENDORSED = frozenset({Status.ENDORSED}) | IN_PLAN | IMPLEMENTED
+IN_PLAN = frozenset(PLAN_STATUSES)
+# Implemented is not a status: a plan project whose tracking records it completed (see _rows).
+IMPLEMENTED = frozenset()
+ENDORSED = frozenset({Status.ENDORSED}) | frozenset(DRAFT_PLAN_STATUSES)
 SUBMITTED = frozenset(s for s in Status if s != Status.DRAFT)
 
 STAGES = (
@@ -40,11 +45,24 @@ class GroupStats:
     budget_in_plan: int = 0
 
 
-def _rows(organization):
-    """(village id, strategy id, status, total budget) for every non-draft proposal."""
+def _rows(organization, period):
+    """(village id, strategy id, status, budget over the period's years, completed) for every
+    non-draft proposal of the period."""
     totals = (
         select(ProposalBudget.proposal_id, func.sum(ProposalBudget.amount).label("amount"))
+        .where(ProposalBudget.year.between(period.first_year, period.last_year))
         .group_by(ProposalBudget.proposal_id)
+        .subquery()
+    )
+    latest = (
+        select(func.max(ImplementationUpdate.id).label("id"))
+        .group_by(ImplementationUpdate.proposal_id)
+        .subquery()
+    )
+    completed = (  # the project's latest update says completed
+        select(ImplementationUpdate.proposal_id)
+        .join(latest, latest.c.id == ImplementationUpdate.id)
+        .where(ImplementationUpdate.stage == Stage.COMPLETED)
         .subquery()
     )
     return db.session.execute(
@@ -53,15 +71,21 @@ def _rows(organization):
             Proposal.strategy_id,
             Proposal.status,
             func.coalesce(totals.c.amount, 0),
+            completed.c.proposal_id.is_not(None),
         )
         .outerjoin(totals, totals.c.proposal_id == Proposal.id)
-        .where(Proposal.organization_id == organization.id, Proposal.status != Status.DRAFT)
+        .outerjoin(completed, completed.c.proposal_id == Proposal.id)
+        .where(
+            Proposal.organization_id == organization.id,
+            Proposal.plan_period_id == period.id,
+            Proposal.status != Status.DRAFT,
+        )
     ).all()
 
 
-def _add(group: GroupStats, status: str, amount: int) -> None:
+def _add(group: GroupStats, status: str, amount: int, completed: bool = False) -> None:
     for key, _title, statuses in STAGES:
-        if status in statuses:
+        if status in statuses or (key == "implemented" and completed and status in IN_PLAN):
             group.counts[key] += 1
     if status not in (Status.WITHDRAWN, Status.MERGED, Status.REJECTED, Status.VILLAGE_REJECTED):
         group.budget_asked += int(amount)
@@ -69,15 +93,20 @@ def _add(group: GroupStats, status: str, amount: int) -> None:
         group.budget_in_plan += int(amount)
 
 
-def organization_statistics(organization) -> tuple[list[GroupStats], list[GroupStats], GroupStats]:
-    """(per village in village order, per strategy in strategy order, whole organization)."""
+def organization_statistics(
+    organization, period=None
+) -> tuple[list[GroupStats], list[GroupStats], GroupStats]:
+    """(per village in village order, per strategy in strategy order, whole organization), for
+    the proposals of ``period`` (default: the current plan period)."""
+    period = period or organization.current_period
     villages = {v.id: GroupStats(v.label) for v in organization.villages}
     strategies = {s.id: GroupStats(s.label) for s in organization.strategies}
     whole = GroupStats(organization.display_name())
-    for village_id, strategy_id, status, amount in _rows(organization):
-        _add(whole, status, amount)
+    rows = _rows(organization, period) if period is not None else []
+    for village_id, strategy_id, status, amount, completed in rows:
+        _add(whole, status, amount, completed)
         if village_id in villages:
-            _add(villages[village_id], status, amount)
+            _add(villages[village_id], status, amount, completed)
         if strategy_id in strategies:
-            _add(strategies[strategy_id], status, amount)
+            _add(strategies[strategy_id], status, amount, completed)
     return list(villages.values()), list(strategies.values()), whole

@@ -1,7 +1,7 @@
 """The public portal: statistics with charts, no login needed (the plan itself and its
 annexes are on the plans blueprint's page)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from forum.organizations.access import get_organization
@@ -14,7 +14,8 @@ bp = Blueprint("portal", __name__)
 @bp.route("/o/<slug>/statistics")
 def statistics(slug: str):
     organization = get_organization(slug)
-    villages, strategies, whole = organization_statistics(organization)
+    period = chosen_period(organization, request.args.get("period", type=int))
+    villages, strategies, whole = organization_statistics(organization, period)
     stage_titles = [str(title) for _key, title, _statuses in STAGES]
     budget_series = [_("Budget asked for"), _("Budget in the plan")]
     charts = [
@@ -43,4 +44,13 @@ def statistics(slug: str):
         charts=charts,
         whole=whole,
         stages=STAGES,
+        period=period,
+    )
+
+
+def chosen_period(organization, first_year: int | None):
+    """The plan period asked for by its first year (``?period=2571``), else the current one."""
+    return next(
+        (p for p in organization.plan_periods if p.first_year == first_year),
+        organization.current_period,
     )

@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from forum import clock
 from forum.extensions import db
 from forum.plans.annexes import plan_projects
 from forum.proposals.models import Proposal
@@ -36,9 +37,8 @@ class TrackingError(ValueError):
 
 
 def fiscal_year(today: date | None = None) -> int:
-    """The Thai fiscal year (Buddhist era) holding ``today``: it starts on 1 October."""
-    today = today or date.today()
-    return today.year + 543 + (1 if today.month >= 10 else 0)
+    """The Thai fiscal year (Buddhist era) holding ``today`` (default: forum.clock's today)."""
+    return clock.fiscal_year(today or clock.today())
 
 
 def period_of_year(organization, year: int):
