@@ -62,7 +62,10 @@ def recount_round(ballot_round: BallotRound) -> Recount:
         if stored.get(key) != again[key]:
             check.differences.append(f"{name}: stored {stored.get(key)} recounted {again[key]}")
     if check.ok:
-        check.checked.append(f"{again['ballots']} ballots, tally and ranking as stored")
+        counted = "hands" if ballot_round.method_enum.by_secretary else "ballots"
+        if ballot_round.method_enum == Method.ROLL_CALL:
+            counted = "named votes"
+        check.checked.append(f"{again['ballots']} {counted}, tally and ranking as stored")
     adoption = ballot_round.adoption
     if adoption is None:
         check.checked.append("no selection adopted")
