@@ -241,6 +241,12 @@ def test_the_demo_holds_closed_rounds_of_each_kind_with_an_adopted_selection(app
     assert {d["action"] for d in adoption["differences"]} == {"add", "remove"}
     for r in rounds:
         assert client.get(f"/rounds/{r.id}/results").status_code == 200
+    pb = parse_pb(client.get(f"/rounds/{committee.id}/round.pb").get_data(as_text=True))
+    assert pb.meta["rule"] == "equalshares/add1" and "village" in pb.meta["voters"]
+    assert pb.budget == adoption["budget"]
+    assert [p for p, x in pb.projects.items() if x.selected] == sorted(
+        map(str, adoption["adopted"]), key=int
+    )
     result = app.test_cli_runner().invoke(args=["recount"])
     assert result.exit_code == 0, result.output
     assert f"{len(rounds)} rounds recounted, 0 differ" in result.output
