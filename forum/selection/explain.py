@@ -157,9 +157,12 @@ def explain_equal_shares(
             budgets[g] -= amount
         for g, amount in unit.items():
             if amount:
-                paid_for[g][pid] = amount * weight[g]
+                paid_for[g][pid] = amount if weight[g] == 1 else amount * weight[g]
         payments = {
-            keys[i]: unit[g] * wts[i] for g in members for i in groups[group_sets[g]] if unit[g]
+            keys[i]: unit[g] if wts[i] == 1 else unit[g] * wts[i]
+            for g in members
+            if unit[g]
+            for i in groups[group_sets[g]]
         }
         projects[pid] = {
             "by": "mes",
