@@ -18,10 +18,11 @@ def init_commands(app) -> None:
     app.cli.add_command(import_catalogs)
     app.cli.add_command(import_catalog)
     app.cli.add_command(demo)
-    from forum.voting.cli import recount_command, select_command
+    from forum.voting.cli import import_pb_command, recount_command, select_command
 
     app.cli.add_command(select_command)
     app.cli.add_command(recount_command)
+    app.cli.add_command(import_pb_command)
     app.cli.add_command(generate)
     app.cli.add_command(export_plan)
     app.cli.add_command(worker_command)

@@ -200,6 +200,7 @@ def ensure_demo_plan(org: Organization) -> None:
 
     from forum.meetings.models import Meeting, MeetingKind
     from forum.plans.versions import announce_plan
+    from forum.voting import demo_rounds
     from forum.workflow.machine import apply_transition
 
     if db.session.scalar(select(Meeting.id).where(Meeting.organization_id == org.id).limit(1)):
@@ -222,13 +223,18 @@ def ensure_demo_plan(org: Organization) -> None:
     council = _meeting(org, MeetingKind.COUNCIL, date(2022, 6, 2),
                        "ห้องประชุมสภา อบต.บ้านอ้อน", officer, count=5)  # fmt: skip
 
-    for i, p in enumerate(p for p in proposals if p.village.number > 2):
+    walked = [p for p in proposals if p.village.number > 2]
+    hands = demo_rounds.village_show_of_hands(forums, walked, officer)
+    drafted = []
+    for i, p in enumerate(walked):
         setback = p.annex != "p03"  # equipment goes through, so ผ.03 has rows
         if setback and i % 8 == 7:
             apply_transition(p, "village_reject", officer, meeting=forums[p.village_id],
-                             reason="ที่ประชุมเห็นว่าซ้ำกับโครงการที่ได้รับงบประมาณแล้ว")  # fmt: skip
+                             reason="ที่ประชุมเห็นว่าซ้ำกับโครงการที่ได้รับงบประมาณแล้ว",
+                             ballot_round=hands[p.village_id])  # fmt: skip
             continue
-        apply_transition(p, "village_rank", officer, meeting=forums[p.village_id])
+        apply_transition(p, "village_rank", officer, meeting=forums[p.village_id],
+                         ballot_round=hands[p.village_id])  # fmt: skip
         if setback and i % 8 == 6:
             continue  # waits for screening
         apply_transition(p, "screen", officer)
@@ -238,8 +244,14 @@ def ensure_demo_plan(org: Organization) -> None:
             continue
         apply_transition(p, "endorse", officer, meeting=subdistrict)
         apply_transition(p, "draft_plan", officer)
-        apply_transition(p, "committee_approve", officer, meeting=committee)
-        apply_transition(p, "council_approve", officer, meeting=council)
+        drafted.append(p)
+    members = [users[f"committee{i}-banon"] for i in range(1, 6)]
+    ballot = demo_rounds.committee_ballot(committee, drafted, officer, members)
+    for p in drafted:
+        apply_transition(p, "committee_approve", officer, meeting=committee, ballot_round=ballot)
+    roll_call = demo_rounds.council_roll_call(council, drafted, officer)
+    for p in drafted:
+        apply_transition(p, "council_approve", officer, meeting=council, ballot_round=roll_call)
     announce_plan(org.current_period, executive)  # freezes version 1
     ensure_demo_amendment(org, officer, executive)
 

@@ -129,8 +129,10 @@ def adopt(client, round_id, meeting_id, **extra):
     return client.post(f"/rounds/{round_id}/adopt", data=data)
 
 
-def stored_adoptions() -> int:
-    return db.session.scalar(select(func.count(SelectionAdoption.id)))
+def stored_adoptions(round_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(SelectionAdoption.id)).where(SelectionAdoption.round_id == round_id)
+    )
 
 
 def test_a_committee_adopts_a_selection_with_overrides_and_bad_input_stores_nothing(
@@ -152,7 +154,7 @@ def test_a_committee_adopts_a_selection_with_overrides_and_bad_input_stores_noth
         response = adopt(client, committee_round, meeting, **extra)
         assert response.status_code in (409, 422), extra
         assert shown in response.get_data(as_text=True)
-        assert stored_adoptions() == 0
+        assert stored_adoptions(committee_round) == 0
     # a meeting without quorum
     as_user(auth, "admin-banon")
     client.post("/o/ban-on/settings/quorum", data={"quorum_count": "4", "quorum_share": ""})
@@ -160,18 +162,21 @@ def test_a_committee_adopts_a_selection_with_overrides_and_bad_input_stores_noth
     small = record_meeting(client, "ban-on", "dev_committee", present=2)
     response = adopt(client, committee_round, small, vote_for="2", vote_abstain="0")
     assert response.status_code == 409 and "ไม่ครบองค์ประชุม" in response.get_data(as_text=True)
-    assert stored_adoptions() == 0
+    assert stored_adoptions(committee_round) == 0
 
     overrides = f"-{a} ติดปัญหากรรมสิทธิ์ที่ดิน\n"
     response = adopt(client, committee_round, meeting, overrides=overrides)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    adoption = db.session.scalar(select(SelectionAdoption))
+    adoption = db.session.scalar(
+        select(SelectionAdoption).where(SelectionAdoption.round_id == committee_round)
+    )
     assert set(adoption.rule_outcome) == {a, b, c}
     assert adoption.adopted == [p for p in adoption.rule_outcome if p != a]
     assert adoption.meeting_id == meeting and adoption.vote_result["for"] == 4
     # adopting twice is refused
+    adoption_id = adoption.id
     again = adopt(client, committee_round, meeting)
-    assert again.status_code == 409 and stored_adoptions() == 1
+    assert again.status_code == 409 and stored_adoptions(committee_round) == 1
     # the public page shows the outcome, the adopted list and each difference with its reason
     auth.logout()
     text = client.get(f"/rounds/{committee_round}/results").get_data(as_text=True)
@@ -181,7 +186,9 @@ def test_a_committee_adopts_a_selection_with_overrides_and_bad_input_stores_noth
         {"proposal": a, "action": "remove", "reason": "ติดปัญหากรรมสิทธิ์ที่ดิน"}
     ]
     # append-only
-    override = db.session.scalar(select(SelectionOverride))
+    override = db.session.scalar(
+        select(SelectionOverride).where(SelectionOverride.adoption_id == adoption_id)
+    )
     override.reason = "changed"
     with pytest.raises(Exception):  # noqa: B017 - the ORM guard or the trigger
         db.session.flush()
@@ -212,3 +219,34 @@ def test_recount_and_pabulib_download(app, client, auth, committee_round, draft_
     result = runner.invoke(args=["recount", "--org", "ban-on"])
     assert result.exit_code == 1
     assert f"round {committee_round} DIFFERS" in result.output
+
+
+def test_the_demo_holds_closed_rounds_of_each_kind_with_an_adopted_selection(app, client):
+    from forum.voting.demo_rounds import ADDED_REASON, REMOVED_REASON
+
+    rounds = db.session.scalars(select(BallotRound).order_by(BallotRound.id)).all()
+    assert {r.method for r in rounds} >= {"hands_count", "approval", "roll_call"}
+    assert all(not r.is_open for r in rounds)
+    for r in rounds:  # each round is dated on its meeting's day
+        assert r.closed_at.date() == r.meeting.held_on
+    committee = next(r for r in rounds if r.method == "approval")
+    text = client.get(f"/rounds/{committee.id}/results").get_data(as_text=True)
+    assert REMOVED_REASON in text and ADDED_REASON in text
+    assert "Add1" in text and "ได้รับเลือกในรอบที่" in text and "ข้าม: ต้องใช้" in text
+    api = client.get(f"/api/rounds/{committee.id}/results").get_json()
+    adoption = api["adoption"]
+    # a visitor first sees the adopted budget and options
+    assert api["selection"]["budget"] == adoption["budget"]
+    assert api["selection"]["mes"] == adoption["rule_outcome"]
+    assert {d["action"] for d in adoption["differences"]} == {"add", "remove"}
+    for r in rounds:
+        assert client.get(f"/rounds/{r.id}/results").status_code == 200
+    pb = parse_pb(client.get(f"/rounds/{committee.id}/round.pb").get_data(as_text=True))
+    assert pb.meta["rule"] == "equalshares/add1" and "village" in pb.meta["voters"]
+    assert pb.budget == adoption["budget"]
+    assert [p for p, x in pb.projects.items() if x.selected] == sorted(
+        map(str, adoption["adopted"]), key=int
+    )
+    result = app.test_cli_runner().invoke(args=["recount"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(rounds)} rounds recounted, 0 differ" in result.output

@@ -145,7 +145,7 @@ def explain_equal_shares(
                 supporters[pid].append(g)
     start = Fraction(result.voter_budget)
     budgets = [start] * len(group_sets)
-    paid_by_group: dict[str, dict[int, Fraction]] = {}
+    paid_for: list[dict[str, Fraction]] = [{} for _ in group_sets]  # per group: project -> paid
     projects: dict[str, dict] = {}
     for rnd, pid in enumerate(result.mes_selected, 1):
         members = supporters[pid]
@@ -155,9 +155,14 @@ def explain_equal_shares(
         unit = {g: min(budgets[g], alpha) for g in members}
         for g, amount in unit.items():
             budgets[g] -= amount
-        paid_by_group[pid] = {g: amount * weight[g] for g, amount in unit.items()}
+        for g, amount in unit.items():
+            if amount:
+                paid_for[g][pid] = amount if weight[g] == 1 else amount * weight[g]
         payments = {
-            keys[i]: unit[g] * wts[i] for g in members for i in groups[group_sets[g]] if unit[g]
+            keys[i]: unit[g] if wts[i] == 1 else unit[g] * wts[i]
+            for g in members
+            if unit[g]
+            for i in groups[group_sets[g]]
         }
         projects[pid] = {
             "by": "mes",
@@ -178,10 +183,9 @@ def explain_equal_shares(
             continue
         members = supporters[pid]
         took: dict[str, Fraction] = {}
-        for other, by_group in paid_by_group.items():
-            amount = sum(by_group.get(g, 0) for g in members)
-            if amount:
-                took[other] = amount
+        for g in members:
+            for other, amount in paid_for[g].items():
+                took[other] = took.get(other, 0) + amount
         entry = {
             "by": None,
             "cost": costs[pid],

@@ -135,10 +135,12 @@ def adopt_selection(
     voters: str,
     overrides: list[tuple[str, int, str]],
     vote: dict[str, int],
+    recorded_at: datetime | None = None,
 ) -> SelectionAdoption:
     """Record the adoption, or refuse with a message (nothing is stored then).
 
-    ``overrides``: ``(action, proposal id, reason)`` with action "add" or "remove"."""
+    ``overrides``: ``(action, proposal id, reason)`` with action "add" or "remove";
+    ``recorded_at`` (default now) for records entered after the meeting, e.g. the demo's."""
     from forum.voting.results import max_support, round_view
 
     if not user.is_authenticated or not user.is_office(ballot_round.organization_id):
@@ -191,6 +193,7 @@ def adopt_selection(
         vote_result=vote,
         actor=user,
         actor_label=actor_label(user),
+        created_at=recorded_at or utcnow(),
         overrides=[
             SelectionOverride(proposal_id=pid, action=action, reason=reason.strip())
             for action, pid, reason in overrides

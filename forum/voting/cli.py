@@ -97,3 +97,38 @@ def recount_command(org_slug: str | None, round_id: int | None) -> None:
     click.echo(f"{len(rounds)} rounds recounted, {differing} differ")
     if differing:
         raise SystemExit(1)
+
+
+@click.command("import-pb")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--org", "org_slug", required=True, help="Organization slug (use a scratch one).")
+@click.option("--as", "username", required=True, help="The plan officer recording it.")
+@with_appcontext
+def import_pb_command(files: tuple[Path, ...], org_slug: str, username: str) -> None:
+    """Import Pabulib files as closed committee rounds with the city's rule adopted, so that
+    `recount` checks them; one line per file. The projects join the organization's draft plan:
+    use a scratch organization or database."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from forum.auth.models import User
+    from forum.extensions import db
+    from forum.organizations.access import get_organization
+    from forum.selection.pabulib import PabulibError
+    from forum.voting.pb_import import PbImportError, import_file
+
+    officer = db.session.scalar(select(User).where(User.username == username))
+    if officer is None:
+        raise click.ClickException(f"no user {username!r}")
+    with current_app.test_request_context():
+        organization = get_organization(org_slug)
+        for path in files:
+            try:
+                ballot_round, note = import_file(path, organization, officer)
+            except (PabulibError, PbImportError) as error:
+                db.session.rollback()
+                raise click.ClickException(f"{path}: {error}") from None
+            db.session.commit()
+            click.echo(f"{path.name}: round {ballot_round.id}, {note}")

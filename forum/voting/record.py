@@ -6,6 +6,7 @@ options, budget, year and voters; it compares them with what was stored. ``round
 the round as a ``.pb`` file (ballots anonymised) that other software can recount.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -62,7 +63,10 @@ def recount_round(ballot_round: BallotRound) -> Recount:
         if stored.get(key) != again[key]:
             check.differences.append(f"{name}: stored {stored.get(key)} recounted {again[key]}")
     if check.ok:
-        check.checked.append(f"{again['ballots']} ballots, tally and ranking as stored")
+        counted = "hands" if ballot_round.method_enum.by_secretary else "ballots"
+        if ballot_round.method_enum == Method.ROLL_CALL:
+            counted = "named votes"
+        check.checked.append(f"{again['ballots']} {counted}, tally and ranking as stored")
     adoption = ballot_round.adoption
     if adoption is None:
         check.checked.append("no selection adopted")
@@ -111,13 +115,16 @@ VOTE_TYPES = {
 }
 
 
-def _ballots(ballot_round: BallotRound) -> list[tuple[list[str], list[int] | None]]:
+def _ballots(
+    ballot_round: BallotRound, villages: bool = False
+) -> list[tuple[list[str], list[int] | None]]:
     """Each ballot's projects (and points), anonymised: ordered by content, not by who or
-    when. Shows of hands record no ballots: each village's forum attendees then approve their
-    village's proposals (the voters Equal Shares uses on the results page)."""
+    when. Shows of hands record no ballots, and a selection adopted with the villages as voters
+    did not use them: each village's forum attendees then approve their village's proposals
+    (the voters Equal Shares used)."""
     method = ballot_round.method_enum
     rows = []
-    if method in (Method.HANDS, Method.HANDS_COUNT):
+    if villages or method in (Method.HANDS, Method.HANDS_COUNT):
         for ids, weight, _name in results.village_voters(ballot_round.proposals):
             rows += [(sorted(ids, key=int), None)] * weight
         return rows
@@ -145,7 +152,8 @@ def round_pb(ballot_round: BallotRound) -> str:
         rule = "greedy"
     else:
         rule = f"equalshares/{adoption.options.get('completion', 'none')}"
-    ballots = _ballots(ballot_round)
+    villages = adoption is not None and adoption.voters == "villages"
+    ballots = _ballots(ballot_round, villages)
     meeting = ballot_round.meeting
     meta = {
         "description": f"{ballot_round.title} ({meeting.title})",
@@ -162,9 +170,13 @@ def round_pb(ballot_round: BallotRound) -> str:
         "currency": "THB",
     }
     if adoption is not None:
-        meta["selection_options"] = str(adoption.options)
+        meta["selection_options"] = json.dumps(adoption.options, sort_keys=True)
         meta["fiscal_year"] = str(year) if year else "whole plan period"
-        meta["voters"] = adoption.voters
+        meta["voters"] = (
+            "village forum attendees, each approving the village's proposals"
+            if villages
+            else "the round's ballots"
+        )
     if ballot_round.method_enum == Method.SCORE:
         meta["min_points"], meta["max_points"] = "1", "5"
     projects = {

@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from forum.auth.forms import EmptyForm
 from forum.extensions import db
@@ -234,10 +235,29 @@ def close(round_id: int):
     return redirect(url_for(".results", round_id=round_id))
 
 
+def adopted_args(adoption) -> MultiDict:
+    options = adoption.options
+    return MultiDict(
+        {
+            "budget": str(adoption.budget),
+            "year": str(adoption.year or 0),
+            "voters": adoption.voters,
+            "completion": options.get("completion", "none"),
+            "fill_by": options.get("fill_by", "supporters"),
+            "min_support": str(options.get("min_support") or ""),
+            "exclusions": ", ".join(f"{a}+{b}" for a, b in options.get("exclusions", [])),
+        }
+    )
+
+
 def _selection_args(organization, ballot_round=None):
     period = organization.current_period
+    args = request.args
+    adoption = ballot_round.adoption if ballot_round is not None else None
+    if adoption is not None and not args:
+        args = adopted_args(adoption)  # a visitor first sees the selection the committee adopted
     form = SelectionForm(
-        request.args,
+        args,
         years=period.years if period else [],
         proposal_ids=[item.proposal_id for item in ballot_round.items] if ballot_round else (),
         max_support=results_module.max_support(ballot_round) if ballot_round else None,
