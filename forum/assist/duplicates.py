@@ -20,16 +20,18 @@ close to a long one. The similarity is then multiplied by what tells projects ap
 - different main objects (a road and its street lights): x 0.5.
 
 A proper place name is a shared word that is neither an object word, nor an everyday place or
-action word (วัด, โรงเรียน, หน้า, ก่อสร้าง ...), nor frequent in the period (in over 5 % of the
-proposals, and over 2). Pairs scoring ``THRESHOLD`` or more are reported, with what matched.
+action word (วัด, โรงเรียน, หน้า, ก่อสร้าง ..., or two of them: กลางบ้าน, หน้าวัด), nor
+frequent in the period (in over 20 % of the proposals, and over 5). Pairs scoring
+``THRESHOLD`` or more are reported, with what matched.
 """
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from forum.assist.lexicon import CONCEPTS, concepts_in, first_concept
-from forum.assist.text import read
+from forum.assist.text import TONE_MARKS, read
 
 THRESHOLD = 0.45
 NGRAM_WEIGHT = 0.5
@@ -59,7 +61,9 @@ class Features:
     main_object: str | None
 
 
+@functools.lru_cache(maxsize=200_000)
 def features(title: str | None, location: str | None, village: int | None) -> Features:
+    """What duplicate detection reads in a proposal (memoized: a pure function of its text)."""
     t, loc = read(title), read(location)
     villages = set(t.villages | loc.villages)
     if village:
@@ -113,11 +117,21 @@ def _weights(doc: Features, corpus: Corpus) -> dict[str, float]:
 
 
 def _places(doc: Features, corpus: Corpus) -> set[str]:
+    """Proper place names, tone marks dropped (แม่ต๋ำ and แม่ตำ are one stream)."""
     return {
-        w
+        w.translate(TONE_MARKS)
         for w in doc.words
-        if w not in OBJECT_WORDS and w not in EVERYDAY_PLACES and not corpus.common(w)
+        if w not in OBJECT_WORDS and not everyday(w) and not corpus.common(w)
     }
+
+
+def everyday(word: str) -> bool:
+    """An everyday word, or two of them written together (กลางบ้าน, หน้าวัด, ทุ่งนา)."""
+    if word in EVERYDAY_PLACES:
+        return True
+    return any(
+        word[:i] in EVERYDAY_PLACES and word[i:] in EVERYDAY_PLACES for i in range(1, len(word))
+    )
 
 
 def similarity(a: dict[str, float], b: dict[str, float]) -> float:

@@ -3,9 +3,8 @@ new one is compared with.
 
 The tactic model (catalog + screened proposals) is built once per process and organization and
 rebuilt when a cheap fingerprint query shows the catalog or the screenings changed, so every
-process answers from the database's current state. Proposal features are memoized by
-(id, version): the row's version changes on every edit (optimistic locking), so a memo is never
-stale.
+process answers from the database's current state. Proposal features are memoized by their
+text (forum.assist.duplicates.features), so they cannot be stale.
 """
 
 import threading
@@ -24,10 +23,8 @@ from forum.proposals.states import Status
 from forum.workflow.models import Decision
 
 MODELS_KEPT = 64
-FEATURES_KEPT = 200_000
 _lock = threading.Lock()
-_models: OrderedDict[int, tuple[tuple, TacticModel]] = OrderedDict()
-_features: OrderedDict[tuple[int, int], duplicates.Features] = OrderedDict()
+_models: OrderedDict[tuple[str, int], tuple[tuple, TacticModel]] = OrderedDict()
 
 
 def _catalog_fingerprint(organization_id: int) -> tuple:
@@ -90,15 +87,16 @@ def _build_model(organization) -> TacticModel:
 
 def tactic_model(organization) -> TacticModel:
     """The organization's model, rebuilt if its catalog or its screenings changed."""
+    where = (str(db.engine.url), organization.id)
     key = (_catalog_fingerprint(organization.id), _examples_fingerprint(organization.id))
     with _lock:
-        cached = _models.get(organization.id)
+        cached = _models.get(where)
         if cached and cached[0] == key:
-            _models.move_to_end(organization.id)
+            _models.move_to_end(where)
             return cached[1]
     model = _build_model(organization)
     with _lock:
-        _models[organization.id] = (key, model)
+        _models[where] = (key, model)
         while len(_models) > MODELS_KEPT:
             _models.popitem(last=False)
     return model
@@ -113,26 +111,12 @@ class Candidate:
     village_number: int | None
 
 
-def _features_of(row) -> duplicates.Features:
-    key = (row.id, row.version)
-    with _lock:
-        found = _features.get(key)
-    if found is None:
-        found = duplicates.features(row.title, row.location, row.village_number)
-        with _lock:
-            _features[key] = found
-            while len(_features) > FEATURES_KEPT:
-                _features.popitem(last=False)
-    return found
-
-
 def candidates(organization, period, user, exclude_id: int | None = None):
     """(Candidate, Features) of the organization's proposals in the period that ``user`` may
     see, every status but withdrawn, oldest first."""
     query = (
         select(
             Proposal.id,
-            Proposal.version,
             Proposal.title,
             Proposal.location,
             Proposal.status,
@@ -158,7 +142,7 @@ def candidates(organization, period, user, exclude_id: int | None = None):
     return [
         (
             Candidate(r.id, r.title, r.status, r.village_id, r.village_number),
-            _features_of(r),
+            duplicates.features(r.title, r.location, r.village_number),
         )
         for r in rows
     ]

@@ -16,6 +16,7 @@ from pythainlp.corpus import thai_stopwords
 from pythainlp.tokenize import word_tokenize
 
 FIELD_MAX = 600  # characters of one field that are read; titles are at most 255
+RUN_MAX = 80  # characters segmented at once
 TONE_MARKS = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e4c"), None)
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 TAG = re.compile(r"<[^>]{0,200}>")
@@ -86,13 +87,22 @@ def _segment(run: str) -> tuple[str, ...]:
     return tuple(word_tokenize(run, engine="newmm", keep_whitespace=False))
 
 
+def _segment_long(run: str) -> list[str]:
+    """Segment a run in pieces of at most RUN_MAX characters: newmm's time grows quickly
+    with the length of a run without spaces (pasted text), and titles have short runs."""
+    out: list[str] = []
+    for start in range(0, len(run), RUN_MAX):
+        out.extend(_segment(run[start : start + RUN_MAX]))
+    return out
+
+
 def words(text: str) -> list[str]:
     """Content words of a normalized text: PyThaiNLP's newmm segmentation of each run between
     spaces, without stopwords, numbers and one-letter pieces."""
     out = []
     stop = stopwords()
     for run in _plain(text).split():
-        for word in _segment(run):
+        for word in _segment_long(run):
             word = word.strip()
             if len(word) < 2 or word in stop or not THAI_OR_LATIN.search(word):
                 continue
