@@ -16,7 +16,9 @@ close to a long one. The similarity is then multiplied by what tells projects ap
 - different villages and no proper place name in common ("ถนน คสล. หมู่ที่ 3" and
   "ถนน คสล. หมู่ที่ 6"): x 0.35; a shared name such as แม่ต๋ำ keeps villages 4 and 5 together
   (one weir on one stream);
-- the same kind of numbered part with different numbers (ซอย 5, ซอย 7): x 0.3;
+- the same kind of numbered part with different numbers (ซอย 5, ซอย 7): x 0.3; a numbered
+  part on one side only (ซอยวัดป่าขาม, ซอยวัดป่าขาม 2): x 0.6;
+- both name a road or lane and the names differ (สายกลางบ้าน, สายหน้าวัด): x 0.5;
 - different main objects (a road and its street lights): x 0.5.
 
 A proper place name is a shared word that is neither an object word, nor an everyday place or
@@ -37,6 +39,8 @@ THRESHOLD = 0.45
 NGRAM_WEIGHT = 0.5
 OTHER_VILLAGE = 0.35
 OTHER_PART = 0.3
+ONE_SIDED_PART = 0.6
+OTHER_ROUTE = 0.5
 OTHER_OBJECT = 0.5
 COMMON_SHARE = 0.2
 _EVERYDAY_PLACES_TEXT = (
@@ -57,6 +61,7 @@ class Features:
     grams: frozenset[str]
     villages: frozenset[int]
     parts: frozenset[str]
+    routes: frozenset[str]  # road and lane names (สายหน้าวัด, ซอยร่วมใจ), tone marks dropped
     objects: frozenset[str]  # concept names
     main_object: str | None
 
@@ -73,6 +78,7 @@ def features(title: str | None, location: str | None, village: int | None) -> Fe
         grams=t.trigrams | loc.trigrams,
         villages=frozenset(villages),
         parts=t.parts | loc.parts,
+        routes=t.routes | loc.routes,
         objects=frozenset(c.name for c in concepts_in(t.text)),
         main_object=main.name if (main := first_concept(t.text)) else None,
     )
@@ -159,6 +165,10 @@ def compare(query: Features, other: Features, corpus: Corpus, query_weights=None
         factor *= OTHER_VILLAGE
     if _parts_differ(query.parts, other.parts):
         factor *= OTHER_PART
+    elif _part_on_one_side(query.parts, other.parts):
+        factor *= ONE_SIDED_PART
+    if _routes_differ(query.routes, other.routes):
+        factor *= OTHER_ROUTE
     if query.main_object and other.main_object and query.main_object != other.main_object:
         factor *= OTHER_OBJECT
     matched = ["title"] if title_like >= THRESHOLD else []
@@ -171,6 +181,20 @@ def compare(query: Features, other: Features, corpus: Corpus, query_weights=None
     return Match(
         round(title_like * factor, 3), tuple(matched), tuple(sorted(places)), tuple(sorted(objects))
     )
+
+
+def _part_on_one_side(a: frozenset[str], b: frozenset[str]) -> bool:
+    kinds_a = {p.split(":")[0] for p in a}
+    kinds_b = {p.split(":")[0] for p in b}
+    return kinds_a != kinds_b
+
+
+def _routes_differ(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both name roads or lanes and no name of one begins the other's (สายบ้านเสด็จ and
+    สายบ้านเสด็จที่ชำรุด are one road; สายกลางบ้าน and สายหน้าวัด are two)."""
+    if not a or not b:
+        return False
+    return not any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
 def _parts_differ(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -32,8 +32,11 @@ ABBREVIATIONS = (
 VILLAGE_REF = re.compile(
     r"(?:หมู่ที่|หมู่บ้านที่|หมู่|ม\.)\s*(\d{1,3}(?:\s*(?:,|และ|-|/)\s*\d{1,3})*)"
 )
-# Numbers that name a part of a place: ซอย 5, ช่วงที่ 2, จุดที่ 3, สายที่ 1, แห่งที่ 2.
-PART_REF = re.compile(r"(ซอย|ช่วงที่|ช่วง|จุดที่|สายที่|แห่งที่)\s*(\d{1,4})")
+# Numbers that name a part of a place: ซอย 5, ช่วงที่ 2, จุดที่ 3, สายที่ 1, แห่งที่ 2, and
+# the number after a named lane (ซอยวัดป่าขาม 2).
+PART_REF = re.compile(r"(ซอย|ช่วงที่|ช่วง|จุดที่|สายที่|แห่งที่)(?:[ก-๙]{0,30}?)\s*(\d{1,4})(?![\d.,])")
+# The name of a road or lane: สายหน้าวัด, ซอยร่วมใจ (up to the next space).
+ROUTE_REF = re.compile(r"(?:สาย|ซอย)([ก-๙]{2,40})")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 THAI_OR_LATIN = re.compile(r"[ก-ฮะ-ฺเ-ๅa-z]")
 NON_WORD = re.compile(r"[^ก-๙a-z0-9\s]+")
@@ -70,9 +73,15 @@ def village_numbers(text: str) -> frozenset[int]:
 
 def numbered_parts(text: str) -> frozenset[str]:
     """Numbered parts of a place (``ซอย:5``), the kind that tells two projects apart."""
+    text = VILLAGE_REF.sub(" ", text)
     return frozenset(
         f"{kind.removesuffix('ที่')}:{int(number)}" for kind, number in PART_REF.findall(text)
     )
+
+
+def route_names(text: str) -> frozenset[str]:
+    """Names of the roads or lanes a normalized text names, tone marks dropped."""
+    return frozenset(m.translate(TONE_MARKS) for m in ROUTE_REF.findall(text))
 
 
 def _plain(text: str) -> str:
@@ -129,6 +138,7 @@ class Reading:
     trigrams: frozenset[str]
     villages: frozenset[int]
     parts: frozenset[str]
+    routes: frozenset[str]
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -140,4 +150,5 @@ def read(raw: str | None) -> Reading:
         trigrams=frozenset(trigrams(text)),
         villages=village_numbers(text),
         parts=numbered_parts(text),
+        routes=route_names(text),
     )
