@@ -84,12 +84,24 @@ def features(title: str | None, location: str | None, village: int | None) -> Fe
     )
 
 
+@dataclass(frozen=True)
+class Vector:
+    """A proposal's weighted features under one corpus, with the sums similarity needs."""
+
+    weights: dict[str, float]
+    squares: float
+    total: float
+    places: frozenset[str]
+
+
 @dataclass
 class Corpus:
-    """Document frequencies over the candidate proposals (one organization and period)."""
+    """Document frequencies over the candidate proposals (one organization and period), and
+    the candidates' vectors, computed once per corpus."""
 
     size: int
     df: Counter = field(default_factory=Counter)
+    vectors: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, docs: list[Features]) -> "Corpus":
@@ -105,6 +117,19 @@ class Corpus:
 
     def common(self, word: str) -> bool:
         return self.df.get(word, 0) > max(5, COMMON_SHARE * self.size)
+
+    def vector(self, doc: Features) -> Vector:
+        found = self.vectors.get(doc)
+        if found is None:
+            weights = _weights(doc, self)
+            found = Vector(
+                weights,
+                sum(v * v for v in weights.values()),
+                sum(weights.values()),
+                frozenset(_places(doc, self)),
+            )
+            self.vectors[doc] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -140,23 +165,33 @@ def everyday(word: str) -> bool:
     )
 
 
-def similarity(a: dict[str, float], b: dict[str, float]) -> float:
-    shared = a.keys() & b.keys()
-    if not shared:
+def similarity(a: Vector, b: Vector) -> float:
+    """Mean of the cosine and the overlap coefficient of two weighted feature sets."""
+    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (
+        b.weights, a.weights
+    )
+    dot = overlap_a = overlap_b = 0.0
+    for term, weight in small.items():
+        other = large.get(term)
+        if other is not None:
+            dot += weight * other
+            overlap_a += weight
+            overlap_b += other
+    if dot == 0.0:
         return 0.0
-    dot = sum(a[t] * b[t] for t in shared)
-    cosine = dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    overlap = sum(a[t] for t in shared) / min(sum(a.values()), sum(b.values()))
+    cosine = dot / math.sqrt(a.squares * b.squares)
+    overlap = (overlap_a + overlap_b) / 2 / min(a.total, b.total)
     return (cosine + overlap) / 2
 
 
-def compare(query: Features, other: Features, corpus: Corpus, query_weights=None) -> Match:
+def compare(query: Features, other: Features, corpus: Corpus, query_vector=None) -> Match:
     """How alike two proposals are (0..1) and what matched."""
-    a = query_weights or _weights(query, corpus)
-    title_like = similarity(a, _weights(other, corpus))
+    a = query_vector or corpus.vector(query)
+    b = corpus.vector(other)
+    title_like = similarity(a, b)
     if title_like == 0.0:
         return Match(0.0, ())
-    places = _places(query, corpus) & _places(other, corpus)
+    places = a.places & b.places
     objects = query.objects & other.objects
     same_village = bool(query.villages & other.villages)
     factor = 1.0
@@ -204,15 +239,28 @@ def _parts_differ(a: frozenset[str], b: frozenset[str]) -> bool:
     )
 
 
-def rank(query: Features, candidates: list[tuple[object, Features]], limit: int = 5):
+def rank(query: Features, candidates, limit: int = 5, corpus: Corpus | None = None):
     """(candidate key, Match) for candidates at or above THRESHOLD, best first (ties: the
-    order given, i.e. oldest proposal first)."""
-    corpus = Corpus.of([f for _, f in candidates] + [query])
-    weights = _weights(query, corpus)
+    order given, i.e. oldest proposal first). ``corpus`` (built from the candidates, e.g. kept
+    between requests) saves recomputing their frequencies and vectors."""
+    if corpus is None:
+        corpus = Corpus.of([f for _, f in candidates])
+    vector = _query_vector(query, corpus)
     found = []
     for order, (key, doc) in enumerate(candidates):
-        match = compare(query, doc, corpus, weights)
+        match = compare(query, doc, corpus, vector)
         if match.score >= THRESHOLD:
             found.append((-match.score, order, key, match))
     found.sort(key=lambda item: (item[0], item[1]))
     return [(key, match) for _, _, key, match in found[:limit]]
+
+
+def _query_vector(query: Features, corpus: Corpus) -> Vector:
+    """The query's vector, not kept in the corpus (queries are many and change per keystroke)."""
+    weights = _weights(query, corpus)
+    return Vector(
+        weights,
+        sum(v * v for v in weights.values()),
+        sum(weights.values()),
+        frozenset(_places(query, corpus)),
+    )

@@ -23,8 +23,10 @@ from forum.proposals.states import Status
 from forum.workflow.models import Decision
 
 MODELS_KEPT = 64
+CORPORA_KEPT = 256
 _lock = threading.Lock()
 _models: OrderedDict[tuple[str, int], tuple[tuple, TacticModel]] = OrderedDict()
+_corpora: OrderedDict[tuple[str, int], duplicates.Corpus] = OrderedDict()
 
 
 def _catalog_fingerprint(organization_id: int) -> tuple:
@@ -113,7 +115,7 @@ class Candidate:
 
 def candidates(organization, period, user, exclude_id: int | None = None):
     """(Candidate, Features) of the organization's proposals in the period that ``user`` may
-    see, every status but withdrawn, oldest first."""
+    see, every status but withdrawn, oldest first; and their corpus."""
     query = (
         select(
             Proposal.id,
@@ -138,11 +140,26 @@ def candidates(organization, period, user, exclude_id: int | None = None):
     if not office:
         own = list(user.committee_villages(organization.id)) if user.is_authenticated else []
         query = query.where((Proposal.status != Status.DRAFT) | Proposal.village_id.in_(own))
-    rows = db.session.execute(query).all()
-    return [
-        (
-            Candidate(r.id, r.title, r.status, r.village_id, r.village_number),
-            duplicates.features(r.title, r.location, r.village_number),
-        )
-        for r in rows
+    rows = tuple(tuple(r) for r in db.session.execute(query).all())
+    pool = [
+        (Candidate(i, title, status, village_id, number),
+         duplicates.features(title, location, number))
+        for i, title, location, status, village_id, number in rows
     ]
+    return pool, _corpus(pool, rows)
+
+
+def _corpus(pool, rows) -> duplicates.Corpus:
+    """The candidates' corpus, kept while the same rows come back (keyed by their content)."""
+    key = (str(db.engine.url), hash(rows))
+    with _lock:
+        found = _corpora.get(key)
+        if found is not None:
+            _corpora.move_to_end(key)
+            return found
+    found = duplicates.Corpus.of([f for _, f in pool])
+    with _lock:
+        _corpora[key] = found
+        while len(_corpora) > CORPORA_KEPT:
+            _corpora.popitem(last=False)
+    return found
