@@ -106,13 +106,13 @@ def tactic_id_of(catalog, wanted: str) -> int:
     raise KeyError(wanted)
 
 
-def screened(catalog, rows: list[dict]) -> TacticModel:
+def screened(catalog, rows: list[dict], name: str) -> TacticModel:
     """The model once an officer has screened ``rows`` with their labelled tactics."""
     examples = [
         Example(r["title"], r["objective"], r["target"], tactic_id_of(catalog, r["tactic"]))
         for r in rows
     ]
-    return TacticModel(catalog, examples)
+    return TacticModel(catalog, examples, name)
 
 
 def duplicate_scores(rows: list[dict]):
@@ -180,15 +180,16 @@ def accuracy(verbose: bool) -> dict:
                 test = [r for r in rows if r["split"] == "test"]
                 fresh = [r for r in rows if r["split"] == "fresh"]
                 catalog = catalog_documents(organization)
+                name = organization.name_th
 
 
                 tallies, misses = duplicate_scores(rows)
                 results[slug] = {
                     "cold_dev": tactic_accuracy(cold, dev),
                     "cold_test": tactic_accuracy(cold, test),
-                    "warm_test": tactic_accuracy(screened(catalog, dev), test),
+                    "warm_test": tactic_accuracy(screened(catalog, dev, name), test),
                     "cold_fresh": tactic_accuracy(cold, fresh),
-                    "warm_fresh": tactic_accuracy(screened(catalog, dev + test), fresh),
+                    "warm_fresh": tactic_accuracy(screened(catalog, dev + test, name), fresh),
                     "dups": tallies,
                     "sweep": threshold_sweep(rows),
                 }

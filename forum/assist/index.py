@@ -84,7 +84,7 @@ def _build_model(organization) -> TacticModel:
             Proposal.id.in_(_screenings()),
         )
     ).all()
-    return TacticModel(catalog, [Example(*row) for row in rows])
+    return TacticModel(catalog, [Example(*row) for row in rows], organization.name_th)
 
 
 def tactic_model(organization) -> TacticModel:
