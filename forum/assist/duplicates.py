@@ -102,6 +102,7 @@ class Corpus:
     size: int
     df: Counter = field(default_factory=Counter)
     vectors: dict = field(default_factory=dict)
+    postings: dict = field(default_factory=dict)  # term -> [(position, weight)], by index()
 
     @classmethod
     def of(cls, docs: list[Features]) -> "Corpus":
@@ -117,6 +118,15 @@ class Corpus:
 
     def common(self, word: str) -> bool:
         return self.df.get(word, 0) > max(5, COMMON_SHARE * self.size)
+
+    def index(self, docs: list[Features]) -> None:
+        """Postings of the candidates' terms, so that a query touches only the candidates
+        that share a term with it."""
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for position, doc in enumerate(docs):
+            for term, weight in self.vector(doc).weights.items():
+                postings.setdefault(term, []).append((position, weight))
+        self.postings = postings
 
     def vector(self, doc: Features) -> Vector:
         found = self.vectors.get(doc)
@@ -241,16 +251,35 @@ def _parts_differ(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def rank(query: Features, candidates, limit: int = 5, corpus: Corpus | None = None):
     """(candidate key, Match) for candidates at or above THRESHOLD, best first (ties: the
-    order given, i.e. oldest proposal first). ``corpus`` (built from the candidates, e.g. kept
-    between requests) saves recomputing their frequencies and vectors."""
+    order given, i.e. oldest proposal first). ``corpus`` (built and indexed from the
+    candidates, e.g. kept between requests) saves recomputing their frequencies and vectors.
+
+    Only candidates sharing a term with the query are scored; their similarity is summed over
+    the postings, and the full comparison (with its factors, which only lower a score) runs
+    for those whose similarity reaches THRESHOLD."""
+    docs = [f for _, f in candidates]
     if corpus is None:
-        corpus = Corpus.of([f for _, f in candidates])
+        corpus = Corpus.of(docs)
+    if not corpus.postings and docs:
+        corpus.index(docs)
     vector = _query_vector(query, corpus)
+    dots: dict[int, float] = {}
+    shared: dict[int, float] = {}
+    for term, weight in vector.weights.items():
+        for position, other in corpus.postings.get(term, ()):
+            dots[position] = dots.get(position, 0.0) + weight * other
+            shared[position] = shared.get(position, 0.0) + other
     found = []
-    for order, (key, doc) in enumerate(candidates):
+    for position, dot in dots.items():
+        key, doc = candidates[position]
+        theirs = corpus.vector(doc)
+        cosine = dot / math.sqrt(vector.squares * theirs.squares)
+        overlap = shared[position] / min(vector.total, theirs.total)
+        if (cosine + overlap) / 2 < THRESHOLD:
+            continue
         match = compare(query, doc, corpus, vector)
         if match.score >= THRESHOLD:
-            found.append((-match.score, order, key, match))
+            found.append((-match.score, position, key, match))
     found.sort(key=lambda item: (item[0], item[1]))
     return [(key, match) for _, _, key, match in found[:limit]]
 

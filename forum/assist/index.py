@@ -23,6 +23,12 @@ from forum.proposals.states import Status
 from forum.workflow.models import Decision
 
 MODELS_KEPT = 64
+# Every status a proposal can have once screened (merging may follow screening too).
+PAST_SCREENING = (
+    Status.SCREENED, Status.MERGED, Status.ENDORSED, Status.DEFERRED, Status.REJECTED,
+    Status.IN_DRAFT_PLAN, Status.COMMITTEE_APPROVED, Status.COUNCIL_APPROVED, Status.ANNOUNCED,
+    Status.WITHDRAWN,
+)  # fmt: skip
 CORPORA_KEPT = 256
 _lock = threading.Lock()
 _models: OrderedDict[tuple[str, int], tuple[tuple, TacticModel]] = OrderedDict()
@@ -55,11 +61,16 @@ def _screenings():
 
 
 def _examples_fingerprint(organization_id: int) -> tuple:
+    """Changes whenever a proposal is screened (its status moves on) or edited afterwards:
+    read from the organization's proposals past screening (index on organization, status)."""
     return tuple(
         db.session.execute(
-            select(func.count(Decision.id), func.max(Decision.id))
-            .join(Proposal, Proposal.id == Decision.proposal_id)
-            .where(Proposal.organization_id == organization_id, Decision.action == "screen")
+            select(
+                func.count(Proposal.id), func.max(Proposal.updated_at), func.sum(Proposal.tactic_id)
+            ).where(
+                Proposal.organization_id == organization_id,
+                Proposal.status.in_(PAST_SCREENING),
+            )
         ).one()
     )
 
@@ -157,7 +168,9 @@ def _corpus(pool, rows) -> duplicates.Corpus:
         if found is not None:
             _corpora.move_to_end(key)
             return found
-    found = duplicates.Corpus.of([f for _, f in pool])
+    docs = [f for _, f in pool]
+    found = duplicates.Corpus.of(docs)
+    found.index(docs)
     with _lock:
         _corpora[key] = found
         while len(_corpora) > CORPORA_KEPT:
