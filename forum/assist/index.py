@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from forum.assist import duplicates
 from forum.assist.tactics import Example, TacticModel, TacticRef, tactic_document
@@ -35,20 +35,17 @@ _models: OrderedDict[tuple[str, int], tuple[tuple, TacticModel]] = OrderedDict()
 _corpora: OrderedDict[tuple[str, int], duplicates.Corpus] = OrderedDict()
 
 
-def _catalog_fingerprint(organization_id: int) -> tuple:
-    return tuple(
-        db.session.execute(
-            select(
-                func.count(Tactic.id),
-                func.max(Tactic.id),
-                func.sum(
-                    func.length(Tactic.title) + func.coalesce(func.length(Tactic.description), 0)
-                ),
-                func.max(Strategy.province_strategy_id),
-            )
-            .join(Strategy, Strategy.id == Tactic.strategy_id)
-            .where(Strategy.organization_id == organization_id)
-        ).one()
+def _catalog_fingerprint(organization_id: int):
+    """Changes whenever a tactic is added, removed, re-imported or retitled."""
+    return (
+        select(
+            func.count(Tactic.id),
+            func.max(Tactic.id),
+            func.sum(func.length(Tactic.title) + func.coalesce(func.length(Tactic.description), 0)),
+            func.max(Strategy.province_strategy_id),
+        )
+        .join(Strategy, Strategy.id == Tactic.strategy_id)
+        .where(Strategy.organization_id == organization_id)
     )
 
 
@@ -60,19 +57,23 @@ def _screenings():
     )
 
 
-def _examples_fingerprint(organization_id: int) -> tuple:
+def _examples_fingerprint(organization_id: int):
     """Changes whenever a proposal is screened (its status moves on) or edited afterwards:
     read from the organization's proposals past screening (index on organization, status)."""
-    return tuple(
-        db.session.execute(
-            select(
-                func.count(Proposal.id), func.max(Proposal.updated_at), func.sum(Proposal.tactic_id)
-            ).where(
-                Proposal.organization_id == organization_id,
-                Proposal.status.in_(PAST_SCREENING),
-            )
-        ).one()
+    return select(
+        func.count(Proposal.id), func.max(Proposal.updated_at), func.sum(Proposal.tactic_id)
+    ).where(
+        Proposal.organization_id == organization_id,
+        Proposal.status.in_(PAST_SCREENING),
     )
+
+
+def _fingerprint(organization_id: int) -> tuple:
+    """Both fingerprints in one round trip."""
+    catalog = _catalog_fingerprint(organization_id).subquery()
+    examples = _examples_fingerprint(organization_id).subquery()
+    both = select(catalog, examples).select_from(catalog.join(examples, true()))
+    return tuple(db.session.execute(both).one())
 
 
 def catalog_documents(organization) -> list:
@@ -101,7 +102,7 @@ def _build_model(organization) -> TacticModel:
 def tactic_model(organization) -> TacticModel:
     """The organization's model, rebuilt if its catalog or its screenings changed."""
     where = (str(db.engine.url), organization.id)
-    key = (_catalog_fingerprint(organization.id), _examples_fingerprint(organization.id))
+    key = _fingerprint(organization.id)
     with _lock:
         cached = _models.get(where)
         if cached and cached[0] == key:
