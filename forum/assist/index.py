@@ -3,16 +3,15 @@ new one is compared with.
 
 The tactic model (catalog + screened proposals) is built once per process and organization and
 rebuilt when a cheap fingerprint query shows the catalog or the screenings changed, so every
-process answers from the database's current state. Proposal features are memoized by
-(id, version): the row's version changes on every edit (optimistic locking), so a memo is never
-stale.
+process answers from the database's current state. Proposal features are memoized by their
+text (forum.assist.duplicates.features), so they cannot be stale.
 """
 
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from forum.assist import duplicates
 from forum.assist.tactics import Example, TacticModel, TacticRef, tactic_document
@@ -24,26 +23,29 @@ from forum.proposals.states import Status
 from forum.workflow.models import Decision
 
 MODELS_KEPT = 64
-FEATURES_KEPT = 200_000
+# Every status a proposal can have once screened (merging may follow screening too).
+PAST_SCREENING = (
+    Status.SCREENED, Status.MERGED, Status.ENDORSED, Status.DEFERRED, Status.REJECTED,
+    Status.IN_DRAFT_PLAN, Status.COMMITTEE_APPROVED, Status.COUNCIL_APPROVED, Status.ANNOUNCED,
+    Status.WITHDRAWN,
+)  # fmt: skip
+CORPORA_KEPT = 256
 _lock = threading.Lock()
-_models: OrderedDict[int, tuple[tuple, TacticModel]] = OrderedDict()
-_features: OrderedDict[tuple[int, int], duplicates.Features] = OrderedDict()
+_models: OrderedDict[tuple[str, int], tuple[tuple, TacticModel]] = OrderedDict()
+_corpora: OrderedDict[tuple[str, int], duplicates.Corpus] = OrderedDict()
 
 
-def _catalog_fingerprint(organization_id: int) -> tuple:
-    return tuple(
-        db.session.execute(
-            select(
-                func.count(Tactic.id),
-                func.max(Tactic.id),
-                func.sum(
-                    func.length(Tactic.title) + func.coalesce(func.length(Tactic.description), 0)
-                ),
-                func.max(Strategy.province_strategy_id),
-            )
-            .join(Strategy, Strategy.id == Tactic.strategy_id)
-            .where(Strategy.organization_id == organization_id)
-        ).one()
+def _catalog_fingerprint(organization_id: int):
+    """Changes whenever a tactic is added, removed, re-imported or retitled."""
+    return (
+        select(
+            func.count(Tactic.id),
+            func.max(Tactic.id),
+            func.sum(func.length(Tactic.title) + func.coalesce(func.length(Tactic.description), 0)),
+            func.max(Strategy.province_strategy_id),
+        )
+        .join(Strategy, Strategy.id == Tactic.strategy_id)
+        .where(Strategy.organization_id == organization_id)
     )
 
 
@@ -55,14 +57,23 @@ def _screenings():
     )
 
 
-def _examples_fingerprint(organization_id: int) -> tuple:
-    return tuple(
-        db.session.execute(
-            select(func.count(Decision.id), func.max(Decision.id))
-            .join(Proposal, Proposal.id == Decision.proposal_id)
-            .where(Proposal.organization_id == organization_id, Decision.action == "screen")
-        ).one()
+def _examples_fingerprint(organization_id: int):
+    """Changes whenever a proposal is screened (its status moves on) or edited afterwards:
+    read from the organization's proposals past screening (index on organization, status)."""
+    return select(
+        func.count(Proposal.id), func.max(Proposal.updated_at), func.sum(Proposal.tactic_id)
+    ).where(
+        Proposal.organization_id == organization_id,
+        Proposal.status.in_(PAST_SCREENING),
     )
+
+
+def _fingerprint(organization_id: int) -> tuple:
+    """Both fingerprints in one round trip."""
+    catalog = _catalog_fingerprint(organization_id).subquery()
+    examples = _examples_fingerprint(organization_id).subquery()
+    both = select(catalog, examples).select_from(catalog.join(examples, true()))
+    return tuple(db.session.execute(both).one())
 
 
 def catalog_documents(organization) -> list:
@@ -85,20 +96,21 @@ def _build_model(organization) -> TacticModel:
             Proposal.id.in_(_screenings()),
         )
     ).all()
-    return TacticModel(catalog, [Example(*row) for row in rows])
+    return TacticModel(catalog, [Example(*row) for row in rows], organization.name_th)
 
 
 def tactic_model(organization) -> TacticModel:
     """The organization's model, rebuilt if its catalog or its screenings changed."""
-    key = (_catalog_fingerprint(organization.id), _examples_fingerprint(organization.id))
+    where = (str(db.engine.url), organization.id)
+    key = _fingerprint(organization.id)
     with _lock:
-        cached = _models.get(organization.id)
+        cached = _models.get(where)
         if cached and cached[0] == key:
-            _models.move_to_end(organization.id)
+            _models.move_to_end(where)
             return cached[1]
     model = _build_model(organization)
     with _lock:
-        _models[organization.id] = (key, model)
+        _models[where] = (key, model)
         while len(_models) > MODELS_KEPT:
             _models.popitem(last=False)
     return model
@@ -113,26 +125,12 @@ class Candidate:
     village_number: int | None
 
 
-def _features_of(row) -> duplicates.Features:
-    key = (row.id, row.version)
-    with _lock:
-        found = _features.get(key)
-    if found is None:
-        found = duplicates.features(row.title, row.location, row.village_number)
-        with _lock:
-            _features[key] = found
-            while len(_features) > FEATURES_KEPT:
-                _features.popitem(last=False)
-    return found
-
-
 def candidates(organization, period, user, exclude_id: int | None = None):
     """(Candidate, Features) of the organization's proposals in the period that ``user`` may
-    see, every status but withdrawn, oldest first."""
+    see, every status but withdrawn, oldest first; and their corpus."""
     query = (
         select(
             Proposal.id,
-            Proposal.version,
             Proposal.title,
             Proposal.location,
             Proposal.status,
@@ -154,11 +152,28 @@ def candidates(organization, period, user, exclude_id: int | None = None):
     if not office:
         own = list(user.committee_villages(organization.id)) if user.is_authenticated else []
         query = query.where((Proposal.status != Status.DRAFT) | Proposal.village_id.in_(own))
-    rows = db.session.execute(query).all()
-    return [
-        (
-            Candidate(r.id, r.title, r.status, r.village_id, r.village_number),
-            _features_of(r),
-        )
-        for r in rows
+    rows = tuple(tuple(r) for r in db.session.execute(query).all())
+    pool = [
+        (Candidate(i, title, status, village_id, number),
+         duplicates.features(title, location, number))
+        for i, title, location, status, village_id, number in rows
     ]
+    return pool, _corpus(pool, rows)
+
+
+def _corpus(pool, rows) -> duplicates.Corpus:
+    """The candidates' corpus, kept while the same rows come back (keyed by their content)."""
+    key = (str(db.engine.url), hash(rows))
+    with _lock:
+        found = _corpora.get(key)
+        if found is not None:
+            _corpora.move_to_end(key)
+            return found
+    docs = [f for _, f in pool]
+    found = duplicates.Corpus.of(docs)
+    found.index(docs)
+    with _lock:
+        _corpora[key] = found
+        while len(_corpora) > CORPORA_KEPT:
+            _corpora.popitem(last=False)
+    return found

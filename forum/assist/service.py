@@ -34,8 +34,8 @@ def assist(
     if (title or "").strip():
         query = duplicates.features(title, location, village_number)
         if query.words or query.grams:
-            pool = candidates(
+            pool, corpus = candidates(
                 organization, period or organization.current_period, user, exclude_id
             )
-            similar = duplicates.rank(query, pool, limit=SIMILAR_MAX)
+            similar = duplicates.rank(query, pool, limit=SIMILAR_MAX, corpus=corpus)
     return Help(suggestions, similar)

@@ -97,6 +97,25 @@ def query_bag(title: str | None, objective: str | None, target: str | None) -> C
     return bag
 
 
+KIND_PREFIXES = (
+    "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลเมือง", "เทศบาลตำบล",
+    "เทศบาลนคร", "อบต.", "อบจ.", "ทม.", "ทต.", "ทน.",
+)  # fmt: skip
+
+
+def name_terms(name: str | None) -> frozenset[str]:
+    """Words and trigrams of an organization's name without its kind (เขลางค์นคร, บ้านอ้อน),
+    plus the kind as one word (เทศบาลเมือง)."""
+    if not name:
+        return frozenset()
+    place = name
+    for prefix in KIND_PREFIXES:
+        place = place.removeprefix(prefix)
+    reading = read(place)
+    kind = name[: len(name) - len(place)]
+    return frozenset(reading.words) | {"#" + g for g in reading.trigrams} | {kind}
+
+
 def content_words(title, objective, target) -> set[str]:
     return {w for raw in (title, objective, target) for w in read(raw).words}
 
@@ -104,13 +123,24 @@ def content_words(title, objective, target) -> set[str]:
 class TacticModel:
     """The catalog and screened-proposal indexes of one organization (built once, reused)."""
 
-    def __init__(self, catalog: list[tuple[TacticRef, Counter]], examples: list[Example]):
+    def __init__(
+        self,
+        catalog: list[tuple[TacticRef, Counter]],
+        examples: list[Example],
+        organization_name: str | None = None,
+    ):
+        self.noise = name_terms(organization_name)
         self.tactics = [ref for ref, _ in catalog]
-        self.catalog = Bm25([bag for _, bag in catalog])
+        self.catalog = Bm25([self._clean(bag) for _, bag in catalog])
         known = {ref.tactic_id for ref in self.tactics}
         self.examples = [e for e in examples if e.tactic_id in known]
-        self.example_bags = [self._example_bag(e) for e in self.examples]
+        self.example_bags = [self._clean(self._example_bag(e)) for e in self.examples]
         self.example_index = Bm25(self.example_bags)
+
+    def _clean(self, bag: Counter) -> Counter:
+        """The bag without the organization's own name, which its catalog may spell out in
+        one tactic ("...สังกัดเทศบาลเมืองเขลางค์นคร") and proposals in any topic."""
+        return Counter({t: w for t, w in bag.items() if t not in self.noise})
 
     @staticmethod
     def _example_bag(example: Example) -> Counter:
@@ -128,7 +158,7 @@ class TacticModel:
     def suggest(self, title, objective=None, target=None, limit: int = 3) -> list[Suggestion]:
         if len(content_words(title, objective, target)) < MIN_WORDS or not self.tactics:
             return []
-        query = query_bag(title, objective, target)
+        query = self._clean(query_bag(title, objective, target))
         catalog_hits = self.catalog.search(query)
         catalog = _scaled({h.doc: h.score for h in catalog_hits})
         matched = {

@@ -16,6 +16,7 @@ from pythainlp.corpus import thai_stopwords
 from pythainlp.tokenize import word_tokenize
 
 FIELD_MAX = 600  # characters of one field that are read; titles are at most 255
+RUN_MAX = 80  # characters segmented at once
 TONE_MARKS = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e4c"), None)
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 TAG = re.compile(r"<[^>]{0,200}>")
@@ -31,8 +32,11 @@ ABBREVIATIONS = (
 VILLAGE_REF = re.compile(
     r"(?:หมู่ที่|หมู่บ้านที่|หมู่|ม\.)\s*(\d{1,3}(?:\s*(?:,|และ|-|/)\s*\d{1,3})*)"
 )
-# Numbers that name a part of a place: ซอย 5, ช่วงที่ 2, จุดที่ 3, สายที่ 1, แห่งที่ 2.
-PART_REF = re.compile(r"(ซอย|ช่วงที่|ช่วง|จุดที่|สายที่|แห่งที่)\s*(\d{1,4})")
+# Numbers that name a part of a place: ซอย 5, ช่วงที่ 2, จุดที่ 3, สายที่ 1, แห่งที่ 2, and
+# the number after a named lane (ซอยวัดป่าขาม 2).
+PART_REF = re.compile(r"(ซอย|ช่วงที่|ช่วง|จุดที่|สายที่|แห่งที่)(?:[ก-๙]{0,30}?)\s*(\d{1,4})(?![\d.,])")
+# The name of a road or lane: สายหน้าวัด, ซอยร่วมใจ (up to the next space).
+ROUTE_REF = re.compile(r"(?:สาย|ซอย)([ก-๙]{2,40})")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 THAI_OR_LATIN = re.compile(r"[ก-ฮะ-ฺเ-ๅa-z]")
 NON_WORD = re.compile(r"[^ก-๙a-z0-9\s]+")
@@ -69,9 +73,15 @@ def village_numbers(text: str) -> frozenset[int]:
 
 def numbered_parts(text: str) -> frozenset[str]:
     """Numbered parts of a place (``ซอย:5``), the kind that tells two projects apart."""
+    text = VILLAGE_REF.sub(" ", text)
     return frozenset(
         f"{kind.removesuffix('ที่')}:{int(number)}" for kind, number in PART_REF.findall(text)
     )
+
+
+def route_names(text: str) -> frozenset[str]:
+    """Names of the roads or lanes a normalized text names, tone marks dropped."""
+    return frozenset(m.translate(TONE_MARKS) for m in ROUTE_REF.findall(text))
 
 
 def _plain(text: str) -> str:
@@ -86,13 +96,22 @@ def _segment(run: str) -> tuple[str, ...]:
     return tuple(word_tokenize(run, engine="newmm", keep_whitespace=False))
 
 
+def _segment_long(run: str) -> list[str]:
+    """Segment a run in pieces of at most RUN_MAX characters: newmm's time grows quickly
+    with the length of a run without spaces (pasted text), and titles have short runs."""
+    out: list[str] = []
+    for start in range(0, len(run), RUN_MAX):
+        out.extend(_segment(run[start : start + RUN_MAX]))
+    return out
+
+
 def words(text: str) -> list[str]:
     """Content words of a normalized text: PyThaiNLP's newmm segmentation of each run between
     spaces, without stopwords, numbers and one-letter pieces."""
     out = []
     stop = stopwords()
     for run in _plain(text).split():
-        for word in _segment(run):
+        for word in _segment_long(run):
             word = word.strip()
             if len(word) < 2 or word in stop or not THAI_OR_LATIN.search(word):
                 continue
@@ -119,6 +138,7 @@ class Reading:
     trigrams: frozenset[str]
     villages: frozenset[int]
     parts: frozenset[str]
+    routes: frozenset[str]
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -130,4 +150,5 @@ def read(raw: str | None) -> Reading:
         trigrams=frozenset(trigrams(text)),
         villages=village_numbers(text),
         parts=numbered_parts(text),
+        routes=route_names(text),
     )

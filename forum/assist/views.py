@@ -77,8 +77,8 @@ def form_help(organization, form):
     is rendered again from what was sent."""
     if form.chosen_photos():
         # Browsers never refill a file input: say so, next to the photos.
-        form.photos.errors.append(
-            _("Your photos were not saved: please choose them again before sending.")
+        add_error(
+            form.photos, _("Your photos were not saved: please choose them again before sending.")
         )
     if pick := request.form.get("assist_pick", type=int):
         _pick_tactic(organization, form, pick)
@@ -97,6 +97,11 @@ def form_help(organization, form):
         location=form.location.data,
     )
     return panel(found, asked=True), None
+
+
+def add_error(field, message: str) -> None:
+    """A message next to a field of a form that was not validated (errors is then a tuple)."""
+    field.errors = [*field.errors, message]
 
 
 def panel(found: Help, asked: bool = False) -> dict:
@@ -122,7 +127,7 @@ def _support(organization, form, village, proposal_id: int):
         flash(_("This proposal is no longer open for support."), "error")
         return None
     if village is None:
-        form.village_id.errors.append(_("Choose your village: its support is recorded."))
+        add_error(form.village_id, _("Choose your village: its support is recorded."))
         return None
     refusal = support_refusal(proposal, village, current_user)
     if refusal:
