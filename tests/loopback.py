@@ -63,6 +63,10 @@ class FakeProvider:
             def log_message(self, *args):
                 pass
 
+            def setup(self):
+                super().setup()  # headers and body leave at once (no Nagle/delayed-ACK stall)
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 provider.handle(self, body)
