@@ -18,6 +18,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gave up (timeout) leaves a broken pipe here: expected, not news."""
+
+
 class Recorded:
     def __init__(self, path, headers, body):
         self.path = path
@@ -42,7 +47,7 @@ class FakeProvider:
     ``slow_seconds``, having accepted the message); ``drop`` (accepts the message, then closes
     the connection without answering)."""
 
-    def __init__(self, kind: str = "sms", slow_seconds: float = 2.0):
+    def __init__(self, kind: str = "sms", slow_seconds: float = 2.0, port: int = 0):
         self.kind = kind
         self.slow_seconds = slow_seconds
         self.modes: deque[str] = deque()
@@ -58,11 +63,15 @@ class FakeProvider:
             def log_message(self, *args):
                 pass
 
+            def setup(self):
+                super().setup()  # headers and body leave at once (no Nagle/delayed-ACK stall)
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 provider.handle(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
