@@ -412,7 +412,7 @@ def retention(app, *args):
 def test_the_dry_run_over_the_demo_lists_and_changes_nothing(app):
     result = retention(app, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "ban-on 2566–2570: 24 numbers kept until 2029-10-01" in result.output
+    assert "ban-on plan B.E. 2566–2570: 24 numbers kept until 2029-10-01" in result.output
     assert "Dry run: nothing erased." in result.output
     assert db.session.scalar(select(func.count(PrivacyAction.id))) == 0
 
@@ -421,7 +421,7 @@ def test_phone_numbers_go_when_their_period_is_over_and_it_is_recorded(app):
     ids = [p.id for p in db.session.scalars(
         select(Proposal).where(Proposal.organization_id == org("ban-on").id))]  # fmt: skip
     dry = retention(app, "--dry-run", "--today", "2029-10-01")
-    assert "ban-on 2566–2570: 24 numbers, due since 2029-10-01" in dry.output
+    assert "ban-on plan B.E. 2566–2570: 24 numbers, due since 2029-10-01" in dry.output
     assert db.session.scalar(select(func.count(Proposal.id)).where(
         Proposal.id.in_(ids), Proposal.proposer_phone.is_not(None))) == 24  # fmt: skip
     assert "kept until" in retention(app, "--today", "2029-09-30").output
