@@ -298,7 +298,9 @@ def test_erasure_removes_name_phone_and_photos_keeps_the_proposal_and_records_it
     assert photo_path.exists()
     decisions_before = len(proposal.decisions)
     auth.login("officer-banon")
-    response = desk(client, "081-234-5678", "erase", remove_photos="y")
+    page = desk(client, "081-234-5678").get_data(as_text=True)
+    assert f'value="proposal:{pid}" form="desk" checked' in page  # a phone number: ticked
+    response = desk(client, "081-234-5678", "erase", remove_photos="y", erase=f"proposal:{pid}")
     assert response.status_code == 200
     db.session.expire_all()
     proposal = db.session.get(Proposal, pid)
@@ -324,7 +326,8 @@ def test_erasure_under_an_open_ballot_touches_personal_fields_only(app, client, 
     round_id, ids = _open_round_with_photo(app, client)
     proposal = db.session.get(Proposal, ids[0])
     auth.login("officer-banon")
-    response = desk(client, proposal.proposer_phone, "erase", remove_photos="y")
+    response = desk(client, proposal.proposer_phone, "erase", remove_photos="y",
+                    erase=f"proposal:{ids[0]}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert str(ids[0]) in page and ("still open" in page or "ยังเปิด" in page)
@@ -361,6 +364,21 @@ def _open_round_with_photo(app, client):
     ballot_round = open_round(meeting, Method.APPROVAL, "รอบที่ 1", [proposal.id], officer)
     db.session.commit()
     return ballot_round.id, [proposal.id]
+
+
+def test_a_name_matching_several_people_erases_only_what_is_ticked(client, auth):
+    auth.login("officer-banon")
+    page = desk(client, "ผู้เสนอ ลำดับที่").get_data(as_text=True)  # every demo proposer
+    assert page.count('name="erase"') >= 24 and 'form="desk" checked' not in page
+    response = desk(client, "ผู้เสนอ ลำดับที่", "erase")
+    assert "Tick the proposals" in response.get_data(as_text=True) or "กรุณาเลือก" in (
+        response.get_data(as_text=True))
+    assert db.session.scalar(select(func.count(PrivacyAction.id))) == 0
+    first, second = db.session.scalars(select(Proposal).order_by(Proposal.id).limit(2)).all()
+    desk(client, "ผู้เสนอ ลำดับที่", "erase", erase=f"proposal:{second.id}")
+    db.session.expire_all()
+    assert db.session.get(Proposal, second.id).proposer_name is None
+    assert db.session.get(Proposal, first.id).proposer_name == "ผู้เสนอ ลำดับที่ 1"
 
 
 def test_correction_changes_the_field_and_is_recorded(client, auth):
@@ -412,7 +430,7 @@ def retention(app, *args):
 def test_the_dry_run_over_the_demo_lists_and_changes_nothing(app):
     result = retention(app, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "ban-on 2566–2570: 24 numbers kept until 2029-10-01" in result.output
+    assert "ban-on plan B.E. 2566–2570: 24 numbers kept until 2029-10-01" in result.output
     assert "Dry run: nothing erased." in result.output
     assert db.session.scalar(select(func.count(PrivacyAction.id))) == 0
 
@@ -421,7 +439,7 @@ def test_phone_numbers_go_when_their_period_is_over_and_it_is_recorded(app):
     ids = [p.id for p in db.session.scalars(
         select(Proposal).where(Proposal.organization_id == org("ban-on").id))]  # fmt: skip
     dry = retention(app, "--dry-run", "--today", "2029-10-01")
-    assert "ban-on 2566–2570: 24 numbers, due since 2029-10-01" in dry.output
+    assert "ban-on plan B.E. 2566–2570: 24 numbers, due since 2029-10-01" in dry.output
     assert db.session.scalar(select(func.count(Proposal.id)).where(
         Proposal.id.in_(ids), Proposal.proposer_phone.is_not(None))) == 24  # fmt: skip
     assert "kept until" in retention(app, "--today", "2029-09-30").output

@@ -41,7 +41,10 @@ SECTIONS = (
     (_l("Results of the project"), ("kpi", "expected_result", "responsible_unit")),
     # on the web form while a proposal is new, if the form has the field
     (_l("Photos of the place"), ("photos",)),
-    (_l("Who proposes it"), ("proposer_name", "proposer_phone", "proposer_name_private")),
+    (
+        _l("Who proposes it"),
+        ("proposer_name", "proposer_phone", "proposer_name_private", "notify_opt_in"),
+    ),
 )
 
 #: Handwritten lines given to each text field.
@@ -118,7 +121,8 @@ def gather(organization, village=None) -> ProposalFormData:
                 "tick_tactic": _("Tick one tactic, under the strategy it belongs to."),
                 "tick_one": _("Tick one."),
                 "phone_hint": _(
-                    "Only the village committee and the plan officers see the phone number."
+                    "Used only to contact you about this proposal. Only the village committee "
+                    "and the plan officers see it; it never appears on public pages."
                 ),
                 "signature": _("Signed ................................................ proposer"),
                 "date": _("Date ........ month ........................ year (B.E.) ............"),
@@ -202,7 +206,7 @@ class ProposalFormSheet:
             return [*self.label(d.labels[name], d.texts["tick_one"]), *ticks(d.annexes, 2)]
         if name == "photos":
             return self.label(d.labels[name], d.texts["photos"])
-        if name == "proposer_name_private":
+        if name in ("proposer_name_private", "notify_opt_in"):
             return [TickRow([Option(d.labels[name])], after=4)]
         hint = d.texts["phone_hint"] if name == "proposer_phone" else None
         return [*self.label(d.labels[name], hint), WriteBox(rows=ROWS.get(name, 1))]

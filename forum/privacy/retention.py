@@ -43,7 +43,8 @@ class PeriodPhones:
 
     @property
     def label(self) -> str:
-        return f"{self.organization.slug} {self.period.first_year}–{self.period.last_year}"
+        period = self.period
+        return f"{self.organization.slug} plan B.E. {period.first_year}–{period.last_year}"
 
 
 @dataclass

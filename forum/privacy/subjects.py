@@ -245,6 +245,18 @@ def _own_attendee(organization, attendee_id: int) -> Attendee:
 # --- erasure ------------------------------------------------------------------------------
 
 
+def chosen(found: Holdings, ticked: list[str]) -> Holdings:
+    """The part of ``found`` the officer ticked ("proposal:<id>", "attendee:<id>"): a name
+    searched for may match other people's too."""
+    ticked = set(ticked)
+    return Holdings(
+        query=found.query,
+        is_phone=found.is_phone,
+        proposals=[p for p in found.proposals if f"proposal:{p.id}" in ticked],
+        attendees=[a for a in found.attendees if f"attendee:{a.id}" in ticked],
+    )
+
+
 def in_open_ballot(proposal_ids: list[int]) -> set[int]:
     """Those of ``proposal_ids`` on the ballot of a round still open."""
     if not proposal_ids:

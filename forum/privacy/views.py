@@ -174,6 +174,12 @@ def _erase(organization, found, reference: str, remove_photos: bool):
     if found.empty:
         flash(_("Nothing is held about this person: nothing was erased."), "info")
         return found
+    chosen = subjects.chosen(found, request.form.getlist("erase"))
+    if chosen.empty:
+        flash(_("Tick the proposals and attendance entries to erase: nothing was erased."),
+              "error")  # fmt: skip
+        return found
+    found = chosen
     erasure = subjects.erase(organization, found, current_user, reference, remove_photos)
     db.session.commit()
     _remove_files(erasure.files_to_remove)
