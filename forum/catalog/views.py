@@ -11,6 +11,7 @@ from forum.catalog.forms import (
     TacticForm,
 )
 from forum.catalog.models import Program, Strategy, Tactic
+from forum.catalog.reasons import reason_text
 from forum.extensions import db
 from forum.organizations.access import get_organization, require_office
 
@@ -148,5 +149,9 @@ def import_text(slug: str):
         if "apply" in request.form:
             flash(_("Nothing was imported: fix the lines listed below first."), "error")
     return render_template(
-        "catalog/import.html", form=form, organization=organization, parsed=parsed
+        "catalog/import.html",
+        form=form,
+        organization=organization,
+        parsed=parsed,
+        reason_text=reason_text,
     )
