@@ -149,6 +149,7 @@ def register_template_helpers(app: Flask) -> None:
     from forum import i18n
 
     i18n.init_template_helpers(app)
+    app.request_class = i18n.ThaiFormsRequest  # WTForms' own messages in Thai too
 
 
 def register_public_cache(app: Flask) -> None:

@@ -3,8 +3,8 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask import Request, current_app, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 THAI_MONTHS = (
@@ -80,6 +80,26 @@ def fiscal_year_label(year_be: int, language: str | None = None) -> str:
     if (language or current_language()) == "th":
         return f"พ.ศ. {year_be}"
     return f"FY {year_be - BUDDHIST_ERA_OFFSET} (B.E. {year_be})"
+
+
+class FormMessages:
+    """WTForms' own messages ("This field is required.", "Not a valid date value.") looked up in
+    the app's catalog, which has them in Thai: WTForms ships no Thai, so Flask-WTF would show
+    them in English.  Flask-WTF takes the translations from ``request.wtforms_translations``
+    when the request has that attribute."""
+
+    def ugettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+class ThaiFormsRequest(Request):
+    """The app's request class: in every request context (also the ones jobs run in, which
+    run no before_request hook) form messages come from the app's catalog."""
+
+    wtforms_translations = FormMessages()
 
 
 def init_template_helpers(app) -> None:

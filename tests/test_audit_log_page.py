@@ -80,7 +80,7 @@ def test_filter_by_local_dates_includes_both_ends(client, auth, many_failures):
 @pytest.mark.parametrize(
     ("query", "message", "kept"),
     [
-        ("date_from=2026-02-30", "วันที่", "2026-02-30"),
+        ("date_from=2026-02-30", "วันที่ไม่ถูกต้อง", "2026-02-30"),
         ("date_from=2026-01-05&date_to=2026-01-02", "วันที่สิ้นสุดอยู่ก่อนวันที่เริ่มต้น", "2026-01-05"),
         ("account=999999", "เลือกบัญชีผู้ใช้ขององค์กรนี้", None),
     ],

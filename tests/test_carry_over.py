@@ -148,7 +148,7 @@ def test_a_project_of_another_organization_is_refused(client, auth, deferred):
     ("overrides", "message"),
     [
         ({"year": "2566"}, "ปีงบประมาณต้องอยู่ในช่วงของแผนที่เลือก (2571–2575)"),
-        ({"year": "พ.ศ."}, "Not a valid integer value"),
+        ({"year": "พ.ศ."}, "กรอกเป็นตัวเลขจำนวนเต็ม"),
         ({"amount": "0"}, "กรอกงบประมาณที่โครงการต้องใช้ในปีนั้น"),
         ({"amount": "สามแสน"}, "ตัวเลข"),
         ({"reason": "  "}, "ระบุเหตุผลที่โอนโครงการไปแผนถัดไป"),

@@ -66,6 +66,13 @@ def test_emoji_comes_from_the_fallback_face():
     assert shaped.width == sum(p.width for p in shaped.parts)
 
 
+def test_common_symbols_no_face_has_are_drawn_as_look_alikes():
+    shaped = fonts.shape("★ ✓ ● □", fonts.REGULAR)
+    drawn = [p for p in shaped.parts if p.text.strip()]
+    assert all(p.font == "PrachakhomFallback-NotoEmoji" for p in drawn)
+    assert text_of(shaped) == "★ ✓ ● □"
+
+
 def placed_runs(renderer):
     for page in renderer.flow.pages:
         for placed in page:

@@ -81,7 +81,7 @@ def test_officer_records_each_stage_and_the_public_sees_state_and_history(
           "completed_date": "2024-04-01", "amount_spent": "100"}, "ต้องไม่ก่อนวันที่ลงนาม"),
         ({"stage": "completed", "budget_amount": "1,234,567", "completed_date": "2999-01-01",
           "amount_spent": "100"}, "ต้องไม่เป็นวันในอนาคต"),
-        ({"stage": "finished", "budget_amount": "1,234,567"}, "Not a valid choice"),
+        ({"stage": "finished", "budget_amount": "1,234,567"}, "กรุณาเลือกจากรายการ"),
     ],
 )  # fmt: skip
 def test_bad_input_is_refused_with_a_message_and_the_form_keeps_what_was_typed(

@@ -83,6 +83,9 @@ class Problem:
     reason: str
     code: str = ""
     source: str | None = None
+    #: ``reason`` before its values were filled in (a message id: the web page translates it)
+    template: str = ""
+    params: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""
@@ -300,6 +303,16 @@ def _split_inline(first: tuple[int, ...], rest: str) -> list[tuple[tuple[int, ..
 
 # --------------------------------------------------------------------------- parser
 
+#: the problem of an unnumbered line, by the list it is in (one sentence each, to translate)
+UNNUMBERED = {
+    "goals": "unnumbered line inside the goals list (a wrapped line? join it to the item above)",
+    "kpis": "unnumbered line inside the kpis list (a wrapped line? join it to the item above)",
+    "tactics": "unnumbered line inside the tactics list (a wrapped line? join it to the item"
+    " above)",
+    "missions": "unnumbered line inside the missions list (a wrapped line? join it to the item"
+    " above)",
+}
+
 
 class _Parser:
     def __init__(self, source: str | None):
@@ -314,8 +327,12 @@ class _Parser:
 
     # -- reporting
 
-    def problem(self, line_no: int, text: str, reason: str, code: str) -> None:
-        self.catalog.problems.append(Problem(line_no, text, reason, code, self.source))
+    def problem(self, line_no: int, text: str, reason: str, code: str, **params) -> None:
+        """Record a problem; ``reason`` is a template filled with ``params`` (%(name)s)."""
+        filled = reason % params if params else reason
+        self.catalog.problems.append(
+            Problem(line_no, text, filled, code, self.source, reason, params)
+        )
 
     def ignore(self, line_no: int, text: str, reason: str, code: str) -> None:
         self.catalog.ignored.append(Problem(line_no, text, reason, code, self.source))
@@ -323,13 +340,13 @@ class _Parser:
     def check_sequence(self, key: tuple, num, line_no: int, text: str, parent=None) -> None:
         last = self.last_numbers.get(key)
         if not _follows(last, num, parent):
-            expected = "1" if last is None else f"the item after {_num_str(last)}"
-            self.problem(
-                line_no,
-                text,
-                f"numbering out of sequence: {_num_str(num)} where {expected} was expected",
-                "numbering",
-            )
+            if last is None:
+                self.problem(line_no, text, "numbering out of sequence: %(number)s where 1 was"
+                             " expected", "numbering", number=_num_str(num))  # fmt: skip
+            else:
+                self.problem(line_no, text, "numbering out of sequence: %(number)s where the item"
+                             " after %(last)s was expected", "numbering",
+                             number=_num_str(num), last=_num_str(last))  # fmt: skip
         self.last_numbers[key] = num
 
     # -- driving
@@ -387,8 +404,10 @@ class _Parser:
                     self.problem(
                         line_no,
                         line,
-                        f"marker names strategy {num} but follows strategy {self.strategy.number}",
+                        "marker names strategy %(named)s but follows strategy %(number)s",
                         "marker-number",
+                        named=num,
+                        number=self.strategy.number,
                     )
             return True
         if _TITLE_HEADING.match(line):
@@ -445,7 +464,8 @@ class _Parser:
         if len(num) != 1:
             self.problem(line_no, text, "a strategy number must be a whole number", "numbering")
         if any(s.number == strategy.number for s in self.catalog.strategies):
-            self.problem(line_no, text, f"duplicate strategy {strategy.number}", "duplicate")
+            self.problem(line_no, text, "duplicate strategy %(number)s", "duplicate",
+                         number=strategy.number)  # fmt: skip
         else:
             self.check_sequence(("strategies",), num[:1], line_no, text)
         if not title:
@@ -506,8 +526,10 @@ class _Parser:
                 self.problem(
                     line_no,
                     text,
-                    f"duplicate tactic {number} in strategy {strategy.number}",
+                    "duplicate tactic %(tactic)s in strategy %(number)s",
                     "duplicate",
+                    tactic=number,
+                    number=strategy.number,
                 )
             title, description = _split_explanation(text)
             strategy.tactics.append(ParsedTactic(number, title, description, line_no))
@@ -525,8 +547,7 @@ class _Parser:
             self.problem(
                 line_no,
                 line,
-                f"unnumbered line inside the {self.target()} list "
-                "(a wrapped line? join it to the item above)",
+                UNNUMBERED[self.target()],
                 "unnumbered",
             )
             return
@@ -544,16 +565,20 @@ class _Parser:
                 self.problem(
                     line_no,
                     text,
-                    f"declares {expected} strategies but {len(catalog.strategies)} were read",
+                    "declares %(expected)s strategies but %(read)s were read",
                     "count",
+                    expected=expected,
+                    read=len(catalog.strategies),
                 )
         for strategy, expected, text, line_no in self.declared_tactics:
             if expected != len(strategy.tactics):
                 self.problem(
                     line_no,
                     text,
-                    f"declares {expected} tactics but {len(strategy.tactics)} were read",
+                    "declares %(expected)s tactics but %(read)s were read",
                     "count",
+                    expected=expected,
+                    read=len(strategy.tactics),
                 )
         if catalog.vision is None and not catalog.missions and not catalog.strategies:
             self.problem(0, "", "no vision, mission or strategy found", "empty")

@@ -14,6 +14,7 @@ from forum.catalog.forms import (
     TacticForm,
 )
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
+from forum.catalog.reasons import reason_text
 from forum.extensions import db
 from forum.organizations.access import get_organization, require_office
 
@@ -286,6 +287,7 @@ def import_text(slug: str):
         preview=preview,
         links=links,
         province=province,
+        reason_text=reason_text,
     )
 
 

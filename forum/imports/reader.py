@@ -141,12 +141,23 @@ def read_csv(data: bytes) -> Table:
     except csv.Error:
         delimiter = ","
     rows = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        for number, cells in enumerate(reader, 1):
             if any(c.strip() for c in cells):
                 rows.append((number, [c.strip() for c in cells]))
     except csv.Error as error:
-        raise UnreadableFile(_("The CSV file is malformed: %(error)s", error=str(error))) from None
+        # Python's own message is English: say what it means instead
+        if "field larger than field limit" in str(error):
+            message = _(
+                "A cell near line %(line)d is longer than %(limit)s characters: is a quotation"
+                " mark missing?",
+                line=reader.line_num,
+                limit=f"{csv.field_size_limit():,}",
+            )
+        else:
+            message = _("The CSV file cannot be read near line %(line)d.", line=reader.line_num)
+        raise UnreadableFile(message) from None
     table = Table(rows=rows, encoding=encoding)
     flag_formulas(table)
     return table

@@ -120,6 +120,20 @@ FALLBACK_FILES: tuple[str, ...] = (
 _FALLBACK_PREFIX = "PrachakhomFallback-"
 #: drawn for a character that no face has (the text layer still carries the character)
 REPLACEMENT = "\ufffd"
+#: symbols people type that no shipped face has, drawn as the nearest one a face has
+LOOKALIKES = {
+    "\u2605": "\u2b50",  # ★ as ⭐
+    "\u2713": "\u2714",  # ✓ as ✔
+    "\u2717": "\u2716",  # ✗ as ✖
+    "\u2718": "\u2716",  # ✘ as ✖
+    "\u25cf": "\u26ab",  # ● as ⚫
+    "\u25cb": "\u26aa",  # ○ as ⚪
+    "\u25ef": "\u26aa",  # ◯ as ⚪
+    "\u25a1": "\u2b1c",  # □ as ⬜
+    "\u2610": "\u2b1c",  # ☐ as ⬜
+    "\u25ba": "\u25b6",  # ► as ▶
+    "\u25b8": "\u25b6",  # ▸ as ▶
+}
 
 
 def _fallback_dir() -> Path:
@@ -275,11 +289,13 @@ def shape(text: str, font_name: str = REGULAR) -> Shaped:
     parts = []
     for face, start, end in font_runs(text, font_name):
         piece = text[start:end]
-        if face is None:  # no face has these characters: draw U+FFFD, keep the text
-            face = font_runs(REPLACEMENT, font_name)[0][0] or font_name
-            parts.append(_shape_in(face, REPLACEMENT * len(piece), piece))
-        else:
+        if face is not None:
             parts.append(_shape_in(face, piece, piece))
+            continue
+        for ch in piece:  # no face has it: draw a look-alike or U+FFFD, keep the text
+            drawn = LOOKALIKES.get(ch, REPLACEMENT)
+            face = font_runs(drawn, font_name)[0][0] or font_name
+            parts.append(_shape_in(face, drawn, ch))
     if len(parts) == 1 and parts[0].font == font_name:
         return parts[0]
     return Shaped(

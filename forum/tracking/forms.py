@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from forum.proposals.forms import BahtField
 from forum.proposals.models import TEXT_MAX
 from forum.thai_dates import ThaiDateField
-from forum.tracking.models import Stage
+from forum.tracking.models import STAGE_TITLES, Stage
 
 # Which figures each stage needs (a later stage keeps the figures of the earlier ones).
 REQUIRED = {
@@ -34,7 +34,10 @@ MISSING = {
 
 class UpdateForm(FlaskForm):
     stage = SelectField(
-        _l("Stage"), choices=[SelectChoice(s.value, s.title) for s in Stage], validate_choice=True
+        _l("Stage"),
+        # the lazy titles: ``Stage.title`` here would freeze them in English at import time
+        choices=[SelectChoice(s.value, STAGE_TITLES[s]) for s in Stage],
+        validate_choice=True,
     )
     budget_amount = BahtField(_l("Amount in the budget ordinance (baht)"))
     contract_date = ThaiDateField(_l("Contract signed on"), validators=[Optional()])

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from forum.catalog.choices import strategy_choices, tactic_choices
-from forum.proposals.states import Annex
+from forum.proposals.states import ANNEX_TITLES, Annex
 
 
 class TransitionForm(FlaskForm):
@@ -33,7 +33,8 @@ class TransitionForm(FlaskForm):
     program_id = SelectField(_l("Program"), coerce=int, validate_choice=False)
     annex = SelectField(
         _l("Plan annex"),
-        choices=[SelectChoice(a.value, a.title) for a in Annex],
+        # the lazy titles: Annex.title here would freeze them in English at import time
+        choices=[SelectChoice(a.value, ANNEX_TITLES[a]) for a in Annex],
         validate_choice=False,
     )
     # Form P.03 prints an equipment project's category and type in columns of their own
