@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.organizations.models import Organization, Village
 from forum.proposals.models import Proposal
 from tests.helpers import org, valid_proposal_form
+from tests.pdf_fixtures import pdftotext
 
 STRONG = "ทุ่งนาเขียวขจี-2569"
 
@@ -98,7 +99,7 @@ def organization_form(**overrides) -> dict:
     }  # fmt: skip
 
 
-def test_system_admin_creates_an_organization_and_its_first_administrator(client, auth):
+def test_system_admin_creates_an_organization_and_its_first_administrator(client, auth, tmp_path):
     auth.login("admin-lampang")
     response = client.post("/admin/organizations/new", data=organization_form())
     assert response.status_code == 302
@@ -113,6 +114,13 @@ def test_system_admin_creates_an_organization_and_its_first_administrator(client
     token = link_token(response)
     sheet = client.post("/admin/link-sheet.pdf", data={"token": token})
     assert sheet.status_code == 200 and sheet.data.startswith(b"%PDF")
+    printed = tmp_path / "sheet.pdf"
+    printed.write_bytes(sheet.data)
+    words = pdftotext(printed)
+    assert "ชื่อผู้ใช้: admin-thungphueng" in words and "ใช้ได้ครั้งเดียว" in words
+    login(client, "admin-banon")  # only the one who issued the link prints its sheet
+    assert client.post("/admin/link-sheet.pdf", data={"token": token}).status_code == 404
+    login(client, "admin-lampang")
     new_admin = user("admin-thungphueng")
     assert new_admin.has_role(created.id, Role.ADMIN) and not new_admin.has_password
     assert [c.subject for c in changes("organization_created")][-1] == "organization:thung-phueng"
