@@ -65,7 +65,7 @@ def test_proposals_api_shape_and_no_personal_data(client):
     assert rows
     row = rows[0]
     assert set(row) >= {
-        "id", "tracking_code", "title", "village", "strategy", "tactic", "annex", "status",
+        "id", "title", "village", "strategy", "tactic", "annex", "status",
         "budgets", "decisions",
     }
     assert all(r["status"] != "draft" for r in rows)

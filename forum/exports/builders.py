@@ -72,12 +72,12 @@ def proposal_sheet(organization, proposals: Iterable, include_private: bool) -> 
         columns = [c for c in columns if c.key not in ("proposer_phone",)]
     sheet = Sheet(
         title="proposals",
-        headers=["รหัสติดตาม", "สถานะ"] + [c.header for c in columns] + ["รวมงบประมาณ (บาท)"],
+        headers=["เลขที่อ้างอิง", "สถานะ"] + [c.header for c in columns] + ["รวมงบประมาณ (บาท)"],
         widths=[12, 20] + [40 if c.key == "title" else 16 for c in columns] + [16],
     )
     for index, p in enumerate(proposals, start=1):
         sheet.rows.append(
-            [p.tracking_code, p.status_enum.title]
+            [p.id, p.status_enum.title]
             + [proposal_values(p, c.key, include_private) for c in columns]
             + [p.total_budget]
         )
@@ -96,7 +96,7 @@ def plan_sheet(organization, proposals: Iterable) -> Iterator[Sheet]:
                  "เป้าหมาย (ผลผลิตของโครงการ)"]
         + [f"งบประมาณ {y} (บาท)" for y in years]
         + ["ตัวชี้วัด (KPI)", "ผลที่คาดว่าจะได้รับ", "หน่วยงานรับผิดชอบ", "หมู่ที่", "แบบ",
-           "รหัสติดตาม"],
+           "เลขที่อ้างอิง"],
         widths=[6, 10, 10, 40, 30, 30] + [14] * len(years) + [24, 24, 16, 8, 8, 12],
     )  # fmt: skip
     ordered = sorted(
@@ -110,7 +110,7 @@ def plan_sheet(organization, proposals: Iterable) -> Iterator[Sheet]:
             + [p.budget_by_year.get(y, 0) for y in years]
             + [p.kpi or "", p.expected_result or "", p.responsible_unit or "",
                p.village.number if p.village else "", Annex(p.annex).form_label,
-               p.tracking_code]
+               p.id]
         )  # fmt: skip
         if index % CHUNK == 0:
             yield sheet

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.plans.annexes import DRAFT_PLAN_STATUSES
-from forum.proposals.models import Proposal, ProposalBudget
+from forum.proposals.models import Proposal, ProposalBudget, publicly_listed
 from forum.proposals.states import Status
 
 IN_PLAN = frozenset(DRAFT_PLAN_STATUSES)
@@ -55,7 +55,7 @@ def _rows(organization):
             func.coalesce(totals.c.amount, 0),
         )
         .outerjoin(totals, totals.c.proposal_id == Proposal.id)
-        .where(Proposal.organization_id == organization.id, Proposal.status != Status.DRAFT)
+        .where(Proposal.organization_id == organization.id, publicly_listed())
     ).all()
 
 

@@ -210,13 +210,20 @@ def close(round_id: int):
 
 
 def _selection_args(organization, ballot_round=None):
+    """The year, budget and voters asked for in the query string; a value that is not valid
+    (a negative or huge budget, a year outside the plan) is left out, and its field says why."""
     period = organization.current_period
-    form = SelectionForm(request.args, years=period.years if period else [])
+    years = period.years if period else []
+    form = SelectionForm(request.args, years=years)
     form.validate()
-    year = form.year.data or None
-    budget = form.budget.data
+    year = form.year.data if not form.year.errors and form.year.data in years else None
+    budget = None if form.budget.errors else form.budget.data
     voters = form.voters.data if form.voters.data in ("villages", "ballots") else "villages"
     return form, year, budget, voters
+
+
+def selection_args_of_round(ballot_round):
+    return _selection_args(ballot_round.meeting.organization, ballot_round)
 
 
 @bp.route("/rounds/<int:round_id>/results")
@@ -244,9 +251,10 @@ def api_results(round_id: int):
     ballot_round = get_round(round_id)
     if ballot_round.is_open:
         return jsonify(error="round_open", message=_("The round is still open.")), 409
-    year = request.args.get("year", type=int)
-    budget = request.args.get("budget", type=int)
-    voters = request.args.get("voters", "villages")
+    form, year, budget, voters = selection_args_of_round(ballot_round)
+    if form.errors:
+        problems = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        return jsonify(error=400, fields=problems), 400
     view = results_module.round_view(ballot_round, year=year, budget=budget, voters=voters)
     return jsonify(results_module.api_payload(ballot_round, view))
 
