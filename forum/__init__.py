@@ -94,9 +94,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(proposals_bp)
+    from forum.proposals.codes import bp as codes_bp
     from forum.proposals.spam import bp as spam_bp
 
     app.register_blueprint(spam_bp)
+    app.register_blueprint(codes_bp)
     app.register_blueprint(api_bp)
     from forum.plans.views import bp as plans_bp
 

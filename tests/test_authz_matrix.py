@@ -62,6 +62,7 @@ MATRIX = {
     "proposals.show": ("GET", "/proposals/{proposal}", PUBLIC),
     "spam.mark": ("POST", "/proposals/{proposal}/spam", OFFICE_ONLY),
     "spam.unmark": ("POST", "/proposals/{proposal}/not-spam", OFFICE_ONLY),
+    "codes.reissue": ("POST", "/proposals/{proposal}/tracking-code", OFFICE_ONLY),
     # a photo is seen by whoever sees its proposal; the scene's proposal has none, so this is
     # a 404 for everyone (tests/test_proposals.py: who sees which photo)
     "proposals.photo": ("GET", "/proposals/{proposal}/photos/" + "0" * 32 + ".jpg", {"*": NO}),

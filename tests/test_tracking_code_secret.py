@@ -2,6 +2,7 @@
 never on a public page, the open-data API or an export; only its digest is stored."""
 
 import io
+import re
 import sqlite3
 
 import pytest
@@ -123,3 +124,20 @@ def test_migration_revokes_the_codes_that_had_been_published(tmp_path):
         downgrade(revision="ae3b5c7d9e42")
         upgrade()
         db.engine.dispose()
+
+
+def test_the_office_issues_a_new_code_shown_once_and_the_old_one_stops(client, auth, submitted):
+    proposal_id, old = submitted
+    auth.login("officer-banon")
+    page = client.post(f"/proposals/{proposal_id}/tracking-code", follow_redirects=True)
+    new = re.search(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", page.get_data(as_text=True))
+    assert new and new.group(0) != old
+    assert new.group(0) not in client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    proposal = db.session.get(Proposal, proposal_id)
+    assert proposal.tracking_code_matches(new.group(0))
+    assert not proposal.tracking_code_matches(old)
+    assert proposal.decisions[-1].action == "reissue_code"
+    assert proposal.decisions[-1].actor.username == "officer-banon"
+    auth.logout()
+    auth.login("village1-banon")
+    assert client.post(f"/proposals/{proposal_id}/tracking-code").status_code == 403
