@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(app_folder("templates")),
     )
     load_config(app, test_config)
+    trust_proxies(app)
     app.json.ensure_ascii = False  # Thai stays readable in the open-data API
     register_extensions(app)
     register_blueprints(app)
@@ -64,6 +65,17 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             "SECRET_KEY is the development default. Set SECRET_KEY in the environment or in "
             "instance/config.py (`bash .ci/dev serve` writes a random one there)."
         )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, the client address (rate limits, audit) is
+    taken from X-Forwarded-For as the nearest of them saw it; a header the client made up
+    further left is ignored. Without proxies (0, the default) the header is never trusted."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    count = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:
@@ -98,6 +110,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(proposals_bp)
+    from forum.proposals.codes import bp as codes_bp
+    from forum.proposals.spam import bp as spam_bp
+
+    app.register_blueprint(spam_bp)
+    app.register_blueprint(codes_bp)
     app.register_blueprint(api_bp)
     from forum.plans.views import bp as plans_bp
 

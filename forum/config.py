@@ -20,10 +20,33 @@ class Defaults:
     # Secure cookies unless COOKIE_SECURE=0 (only for the local plain-HTTP demo server).
     SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "1") != "0"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Rate limits must hold across worker processes and servers: in production point this at
+    # Redis, e.g. redis://127.0.0.1:6379/0 (memory:// counts per process). If Redis is down,
+    # each process falls back to counting in its own memory rather than failing requests.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Reverse proxies in front of the app that append to X-Forwarded-For (nginx, Caddy: 1).
+    TRUSTED_PROXY_COUNT = 0
+    # Failed log-ins. Per address and account: what one client may try on one account. Per
+    # account: from everywhere at once (a distributed guesser); a browser that logged in to
+    # that account before carries a signed cookie and is exempt, so an attack never locks the
+    # owner out of their own devices. Per address: one client trying many accounts.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    KNOWN_DEVICE_DAYS = 180
+    # Anonymous public writes (forum.abuse), sized for 40 villagers on one phone's hotspot in
+    # one evening: a few may finish in the same minute, a hundred proposals in an evening pass.
+    PUBLIC_PROPOSALS_PER_ADDRESS = "10 per minute; 120 per hour; 300 per day"
+    PUBLIC_PROPOSALS_PER_ORGANIZATION = "300 per hour; 1500 per day"
+    PUBLIC_WITHDRAWALS_PER_ADDRESS = "10 per hour"
+    PUBLIC_WITHDRAWALS_PER_ORGANIZATION = "60 per hour"
+    PUBLIC_LOOKUPS_PER_ADDRESS = "30 per 10 minutes"
+    PUBLIC_FORM_MIN_SECONDS = 5  # the public form sent sooner after opening is refused
+    # Photos stored from the public form per organization in 24 hours (re-encoded bytes).
+    PUBLIC_PHOTO_BYTES_PER_ORGANIZATION_PER_DAY = 300 * 1024 * 1024
+    MAX_IMAGE_PIXELS = 24_000_000  # the most pixels one photo may decode to (forum.uploads)
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

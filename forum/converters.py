@@ -14,3 +14,17 @@ class DatabaseIntConverter(IntegerConverter):
 
 def init_converters(app) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter
+
+
+def database_int(value: str) -> int:
+    """``request.args.get(name, type=database_int)``: a whole number a database integer column
+    can hold, else the argument counts as absent (werkzeug returns the default on ValueError).
+    ``?page=99999999999999999999`` then means page 1, not an overflow in the driver."""
+    text = value.strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValueError(value)
+    number = int(text)
+    if abs(number) > DATABASE_INT_MAX:
+        raise ValueError(value)
+    return number

@@ -12,7 +12,6 @@ from forum.auth.models import Role, User
 from forum.extensions import db
 from forum.organizations.models import Organization, OrgKind, PlanPeriod
 from forum.proposals.models import Proposal
-from forum.proposals.services import unique_tracking_code
 from forum.proposals.states import Annex, Status
 from forum.workflow.services import record_submission
 
@@ -140,7 +139,6 @@ def ensure_sample_proposals(org: Organization, count: int = 24, seed: int = 2566
             organization=org,
             plan_period=period,
             village=village,
-            tracking_code=unique_tracking_code(),
             status=Status.SUBMITTED,
             title=f"{title} {village.label}",
             rationale="ชาวบ้านได้รับความเดือดร้อนและเสนอในเวทีประชาคมหมู่บ้าน",

@@ -31,6 +31,12 @@ def init_errors(app) -> None:
     def too_large(_error):
         return render(413)
 
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        if getattr(error, "response", None) is not None:
+            return error.response  # a limit's own answer (the log-in form says why)
+        return render(429)  # Flask-Limiter adds Retry-After
+
     @app.errorhandler(500)
     def internal_error(_error):
         db.session.rollback()

@@ -18,6 +18,11 @@ def has_nul(values) -> bool:
     return any("\x00" in value for value in values)
 
 
+def every_value(multidict):
+    """All values, repeated keys included (``MultiDict.values()`` gives one per key)."""
+    return (value for _key, value in multidict.items(multi=True))
+
+
 def init_security(app) -> None:
     @app.before_request
     def refuse_nul_characters():
@@ -27,9 +32,11 @@ def init_security(app) -> None:
 
         if (
             "\x00" in request.path
-            or has_nul(request.args.values())
+            or has_nul(every_value(request.args))
             or has_nul(request.args.keys())
-            or (request.mimetype != "multipart/form-data" and has_nul(request.form.values()))
+            or has_nul(every_value(request.form))  # multipart fields too
+            or has_nul(request.form.keys())
+            or has_nul(upload.filename or "" for upload in request.files.values())
         ):
             abort(400)
 

@@ -15,7 +15,7 @@ from forum.auth.models import Membership, User
 from forum.catalog.models import Strategy, Tactic
 from forum.extensions import db
 from forum.organizations.models import Organization, PlanPeriod, Village
-from forum.proposals.models import Proposal, ProposalBudget, new_tracking_code
+from forum.proposals.models import Proposal, ProposalBudget
 from forum.workflow.models import Decision
 
 
@@ -142,15 +142,10 @@ def _proposal_rows(orgs, rng: random.Random, scale: Scale):
     decision_id = _next_id(Decision)
     now = datetime.now(UTC)
     proposals, budgets, decisions = [], [], []
-    codes: set[str] = set(db.session.scalars(select(Proposal.tracking_code)))
     for org in orgs:
         tactics = [(s.id, t.id) for s in org.strategies for t in s.tactics]
         period = org.plan_periods[0]
         for _ in range(scale.proposals_per_org):
-            code = new_tracking_code()
-            while code in codes:
-                code = new_tracking_code()
-            codes.add(code)
             strategy_id, tactic_id = rng.choice(tactics)
             village = rng.choice(org.villages)
             status = rng.choice(STATUSES)
@@ -161,7 +156,6 @@ def _proposal_rows(orgs, rng: random.Random, scale: Scale):
                     "organization_id": org.id,
                     "plan_period_id": period.id,
                     "village_id": village.id,
-                    "tracking_code": code,
                     "status": status,
                     "title": f"{rng.choice(PROJECT_WORDS)}{rng.choice(PLACE_WORDS)} "
                     f"หมู่ที่ {village.number}",

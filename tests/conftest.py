@@ -38,6 +38,7 @@ def base_config(database_url: str, **extra) -> dict:
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "PUBLIC_CACHE_SECONDS": 0,  # tests/test_public_cache.py turns it on
+        "PUBLIC_FORM_MIN_SECONDS": 0,  # tests/test_public_abuse.py turns it on
         **extra,
     }
 

@@ -36,3 +36,19 @@ def valid_proposal_form(organization, village_number: int = 1, **overrides) -> d
     data[f"budget_{organization.current_period.first_year}"] = "250,000"
     data.update(overrides)
     return data
+
+
+def submitted_id(response) -> int:
+    """The proposal id a public submission redirected to (/proposals/<id>/submitted)."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(response.headers["Location"].rstrip("/").split("/")[-2])
+
+
+def shown_tracking_code(client, response) -> str:
+    """Follow a public submission to its confirmation and read the code it shows (once)."""
+    import re
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    match = re.search(r'class="tracking-code"[^>]*>([^<]+)<', page)
+    assert match, "the confirmation shows no tracking code"
+    return match.group(1).strip()

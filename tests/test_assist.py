@@ -13,7 +13,14 @@ from forum.catalog.models import Program
 from forum.extensions import db
 from forum.proposals.models import Proposal
 from tests.helpers import org, valid_proposal_form
-from tests.test_workflow import act, as_user, propose, status_of, village_stage
+from tests.test_workflow import (
+    act,
+    as_user,
+    propose,
+    propose_with_code,
+    status_of,
+    village_stage,
+)
 
 WEIR = "ก่อสร้างฝายชะลอน้ำลำน้ำแม่ต๋ำ"
 
@@ -111,8 +118,7 @@ def test_anonymous_callers_see_only_public_proposals(client, auth):
 
 
 def test_withdrawn_proposals_are_not_offered(client):
-    weir = propose(client, village=4, title=WEIR)
-    code = db.session.get(Proposal, weir).tracking_code
+    weir, code = propose_with_code(client, village=4, title=WEIR)
     assert act(client, weir, "withdraw", tracking_code=code).status_code == 302
     assert weir not in {s["id"] for s in assist(client, title=WEIR, village=5)["similar"]}
 

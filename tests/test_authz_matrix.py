@@ -69,9 +69,12 @@ MATRIX = {
     "catalog.move_item": ("POST", "/o/{slug}/catalog/tactic/{tactic}/move", OFFICE_ONLY),
     "proposals.index": ("GET", "/o/{slug}/proposals", PUBLIC),
     "proposals.new": ("GET", "/o/{slug}/proposals/new", PUBLIC),
-    "proposals.submitted": ("GET", "/submitted/{code}", PUBLIC),
+    "proposals.submitted": ("GET", "/proposals/{proposal}/submitted", PUBLIC),
     "proposals.track": ("GET", "/track?code={code}", PUBLIC),
     "proposals.show": ("GET", "/proposals/{proposal}", PUBLIC),
+    "spam.mark": ("POST", "/proposals/{proposal}/spam", OFFICE_ONLY),
+    "spam.unmark": ("POST", "/proposals/{proposal}/not-spam", OFFICE_ONLY),
+    "codes.reissue": ("POST", "/proposals/{proposal}/tracking-code", OFFICE_ONLY),
     # a photo is seen by whoever sees its proposal; the scene's proposal has none, so this is
     # a 404 for everyone (tests/test_proposals.py: who sees which photo)
     "proposals.photo": ("GET", "/proposals/{proposal}/photos/" + "0" * 32 + ".jpg", {"*": NO}),
@@ -266,6 +269,7 @@ def scene(app):
               user_id=users["officer-banon"].id, result=b"x", result_name="x.csv",
               result_type="text/csv")
     db.session.add(job)
+    code = proposal.issue_tracking_code()
     db.session.commit()
     strategy = ban_on.strategies[0]
     if not strategy.goals:
@@ -287,7 +291,7 @@ def scene(app):
         "slug": "ban-on", "proposal": proposal.id, "draft": draft.id, "meeting": meeting.id,
         "round": ballot_round.id, "strategy": strategy.id, "tactic": strategy.tactics[0].id,
         "goal": strategy.goals[0].id,
-        "code": proposal.tracking_code, "job": job.token,
+        "code": code, "job": job.token,
         "marks": {f"p{p.id}": "for" for p in plan_items},
     }
 

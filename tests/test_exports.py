@@ -25,11 +25,11 @@ def test_proposal_list_csv_follows_the_filters(client):
     village = org("ban-on").villages[0]
     response = client.get(f"/o/ban-on/exports/proposals.csv?village={village.id}")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     assert "ban-on-proposals.csv" in response.headers["Content-Disposition"]
     rows = read_csv(response.data)
     header, *body = rows
-    assert header[:3] == ["เลขที่ข้อเสนอ", "สถานะ", "ชื่อโครงการ"]  # no tracking codes
+    assert header[:3] == ["เลขที่อ้างอิง", "สถานะ", "ชื่อโครงการ"]  # no tracking codes
     assert body and all(r[header.index("หมู่ที่")] == str(village.number) for r in body)
     # Every row states its plan period (a list may hold several periods: issue 14.6).
     assert all(r[header.index("แผนพัฒนาท้องถิ่น (พ.ศ.)")] == "2566-2570" for r in body)
@@ -110,6 +110,13 @@ def test_big_export_runs_as_a_job_with_progress_then_downloads(client, app, thre
     assert load_workbook(io.BytesIO(download.data)).active.max_row == 25
 
 
+def test_a_csv_made_by_a_job_downloads_with_one_charset(client, app):
+    app.config["EXPORT_INLINE_ROWS"] = 5
+    token = client.get("/o/ban-on/exports/proposals.csv").headers["Location"].rsplit("/", 1)[-1]
+    download = client.get(f"/jobs/{token}/download")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
 def test_a_users_job_is_not_shown_to_others(client, auth, app):
     app.config["EXPORT_INLINE_ROWS"] = 5
     auth.login("officer-banon")
@@ -151,7 +158,8 @@ def test_ranking_export_csv_matches_the_result_page(client, ranked_round):
     page = client.get(f"/rounds/{round_id}/results").get_data(as_text=True)
     assert f"/rounds/{round_id}/results.csv" in page and f"/rounds/{round_id}/results.xlsx" in page
     response = client.get(f"/rounds/{round_id}/results.csv?budget=1")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert f"ban-on-round-{round_id}-ranking.csv" in response.headers["Content-Disposition"]
     header, *rows = read_csv(response.data)
     assert header[:6] == ["ลำดับ", "เลขที่ข้อเสนอ", "โครงการ", "หมู่บ้าน", "คะแนนบอร์ดา",
@@ -163,6 +171,18 @@ def test_ranking_export_csv_matches_the_result_page(client, ranked_round):
     title = db.session.get(Proposal, c).title
     assert rows[0][2] == title
     assert {r[-2] for r in rows} == {r[-1] for r in rows} == {"ไม่"}  # budget 1 baht: none fits
+
+
+@pytest.mark.parametrize("budget", ["-1", "99999999999999999999", "abc"])
+def test_a_bad_budget_on_the_results_routes_is_no_server_error(client, ranked_round, budget):
+    round_id, _proposals = ranked_round
+    page = client.get(f"/rounds/{round_id}/results?budget={budget}")
+    assert page.status_code == 200
+    assert 'class="error' in page.get_data(as_text=True)  # said next to the budget field
+    for fmt in ("csv", "xlsx"):
+        assert client.get(f"/rounds/{round_id}/results.{fmt}?budget={budget}").status_code == 200
+    api = client.get(f"/api/rounds/{round_id}/results?budget={budget}")
+    assert api.status_code == 400 and "budget" in api.get_json()["fields"]
 
 
 def test_ranking_export_xlsx_has_numbers(client, ranked_round):

@@ -27,9 +27,16 @@ from forum.notify.models import (
 from forum.notify.subscriptions import set_person_channels
 from forum.notify.texts import fit
 from forum.proposals.models import Proposal
-from tests.helpers import org
+from tests.helpers import org, submitted_id, valid_proposal_form
 from tests.loopback import FakeProvider, SmtpSink, free_port
-from tests.test_workflow import act, as_user, open_round, propose, record_meeting
+from tests.test_workflow import (
+    act,
+    as_user,
+    open_round,
+    propose,
+    propose_with_code,
+    record_meeting,
+)
 
 BASE = "https://bo.example.go.th"
 SMS_TEMPLATE = "msisdn={to}\nmessage={text}\nsender={sender}\nreference={reference}"
@@ -148,10 +155,13 @@ def test_bad_addresses_are_refused_with_a_message(app, channel, typed):
 def test_proposal_status_change_reaches_the_proposer_and_the_village_committee(
     client, auth, channels
 ):
-    proposal_id = propose(client)
-    code = db.session.get(Proposal, proposal_id).tracking_code
-    submitted = client.get(f"/submitted/{code}").get_data(as_text=True)
-    assert "/notifications/proposal" in submitted
+    organization = org("ban-on")
+    response = client.post("/o/ban-on/proposals/new", data=valid_proposal_form(organization))
+    proposal_id = submitted_id(response)
+    submitted = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'action="/notifications/proposal"' in submitted  # the opt-in, by POST
+    code = re.search(r'name="code" value="([^"]+)"', submitted).group(1)
+    assert f"code={code}" not in submitted  # the code never in a link
     # the proposer asks for SMS to the phone on the proposal (no address typed)
     response = client.post("/notifications/proposal",
                            data={"code": code, "channel": "sms", "address": "", "locale": "th"})
@@ -533,8 +543,7 @@ def test_one_tap_stop_replay_and_forgery(client, auth, channels):
 
 
 def test_links_never_appear_on_public_pages(client, auth, channels):
-    proposal_id = propose(client)
-    code = db.session.get(Proposal, proposal_id).tracking_code
+    proposal_id, code = propose_with_code(client)
     client.post("/notifications/proposal", data={"code": code, "channel": "sms", "locale": "th"})
     as_user(auth, "officer-banon")
     meeting = record_meeting(client, "ban-on", "village_forum", village=1, present=40)

@@ -254,7 +254,7 @@ def test_the_export_of_a_demo_proposer_holds_what_is_kept_about_them(client, aut
     [held] = [p for p in data["proposals"] if p["id"] == proposal.id]
     assert held["proposer_name"] == name and held["proposer_phone"] == phone
     assert held["decisions"] and held["title"] == proposal.title
-    assert proposal.tracking_code not in response.get_data(as_text=True)
+    assert proposal.tracking_code_hash not in response.get_data(as_text=True)
     action = db.session.scalars(select(PrivacyAction).order_by(PrivacyAction.id.desc())).first()
     assert action.kind == "export" and action.reference == "หนังสือ 1/2569"
     assert action.actor.username == "officer-banon"

@@ -13,7 +13,7 @@ from werkzeug.test import stream_encode_multipart
 
 from forum.extensions import db
 from forum.proposals.models import Proposal
-from tests.helpers import org, valid_proposal_form
+from tests.helpers import org, shown_tracking_code, submitted_id, valid_proposal_form
 
 
 def listed(page: str) -> str:
@@ -21,18 +21,16 @@ def listed(page: str) -> str:
     return page.split('<ul class="proposal-list">', 1)[1].split("</ul>", 1)[0]
 
 
-def by_code(code: str) -> Proposal:
-    return db.session.scalar(select(Proposal).where(Proposal.tracking_code == code))
+def submitted_proposal(response) -> Proposal:
+    return db.session.get(Proposal, submitted_id(response))
 
 
 def test_public_submission_returns_tracking_code_that_looks_it_up(client):
     ban_on = org("ban-on")
     response = client.post("/o/ban-on/proposals/new", data=valid_proposal_form(ban_on))
-    assert response.status_code == 302
-    code = response.headers["Location"].rsplit("/", 1)[-1]
-    page = client.get(f"/submitted/{code}").get_data(as_text=True)
-    assert code in page
-    proposal = by_code(code)
+    code = shown_tracking_code(client, response)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", code)
+    proposal = submitted_proposal(response)
     assert proposal.status == "submitted"
     assert proposal.budget_by_year[2566] == 250_000
     assert proposal.decisions[0].to_status == "submitted"
@@ -184,8 +182,7 @@ def test_village_of_another_organization_refused(client):
 def test_budget_with_separators_accepted_and_shown_with_separators(client):
     ban_on = org("ban-on")
     data = valid_proposal_form(ban_on, budget_2567="1,250,000")
-    code = client.post("/o/ban-on/proposals/new", data=data).headers["Location"].rsplit("/")[-1]
-    proposal = by_code(code)
+    proposal = submitted_proposal(client.post("/o/ban-on/proposals/new", data=data))
     assert proposal.budget_by_year[2567] == 1_250_000
     assert "1,250,000" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
 
@@ -257,8 +254,7 @@ def test_photos_are_stored_re_encoded_and_shown_on_the_public_page(app, client):
     jpeg, png = (photo_bytes("JPEG"), "IMG_0001.jpg"), (photo_bytes("PNG"), "หน้าวัด.png")
     data = with_photos(valid_proposal_form(org("ban-on")), jpeg, png)
     response = submit(client, data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    proposal = by_code(response.headers["Location"].rsplit("/", 1)[-1])
+    proposal = submitted_proposal(response)
     assert [p.position for p in proposal.photos] == [1, 2]
     assert len(stored_files(app)) == 2
     assert all("IMG_0001" not in p.name for p in stored_files(app))  # generated names
@@ -350,7 +346,7 @@ def test_photos_of_a_draft_are_not_public(app, client, auth):
 def test_a_photo_is_only_served_under_its_own_proposal(app, client):
     data = with_photos(valid_proposal_form(org("ban-on")), (photo_bytes(), "a.jpg"))
     first = submit(client, data)
-    proposal = by_code(first.headers["Location"].rsplit("/", 1)[-1])
+    proposal = submitted_proposal(first)
     name = proposal.photos[0].stored_name
     other = db.session.scalar(
         select(Proposal.id).where(Proposal.id != proposal.id, Proposal.status == "submitted")

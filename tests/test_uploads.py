@@ -163,3 +163,32 @@ def test_the_app_store_lives_outside_the_web_root(app):
     root = current_store().root.resolve()
     assert not root.is_relative_to(Path(app.static_folder).resolve())
     assert root == (Path(app.instance_path) / "uploads").resolve()
+
+
+def test_a_big_jpeg_is_decoded_at_a_reduced_scale(tmp_path):
+    """A 6000 × 4000 JPEG (24 MP) decodes at 1/2 scale (6 MP) to be kept at 2000 px: it passes
+    a 8-megapixel decoding limit that the same photo as PNG does not."""
+    store = UploadStore(tmp_path / "uploads", max_bytes=5_000_000, max_pixels=8_000_000)
+    assert store.save_image(image_bytes("JPEG", size=(6000, 4000))).media_type == "image/jpeg"
+    with pytest.raises(UploadRejected, match="pixels"):
+        store.save_image(image_bytes("PNG", size=(6000, 4000), mode="1"))
+
+
+def test_a_huge_declared_size_is_refused_before_decoding(store):
+    """A PNG header claiming 100,000 × 100,000 pixels, with almost no data behind it."""
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    png = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(header)) + chunk
+           + struct.pack(">I", zlib.crc32(chunk)) + b"\x00" * 64)
+    with pytest.raises(UploadRejected):
+        store.save_image(png)
+
+
+@pytest.mark.parametrize("app_config", [{"MAX_IMAGE_PIXELS": 1_000_000}])
+def test_the_pixel_limit_is_a_setting(app, app_config):
+    assert current_store().max_pixels == 1_000_000
+    with pytest.raises(UploadRejected, match="ความละเอียดสูงเกินไป"):  # too many pixels
+        current_store().save_image(image_bytes("PNG", size=(1200, 1000)))

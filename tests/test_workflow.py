@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.proposals.models import Proposal
 from forum.workflow.machine import TRANSITIONS, WorkflowError, apply_transition
 from forum.workflow.models import AppendOnlyError, Decision
-from tests.helpers import org, valid_proposal_form
+from tests.helpers import org, shown_tracking_code, submitted_id, valid_proposal_form
 
 # --- small HTTP actions shared by the workflow, meeting and voting tests --------------------
 
@@ -25,9 +25,16 @@ def propose(client, slug="ban-on", village=1, **overrides) -> int:
     response = client.post(
         f"/o/{slug}/proposals/new", data=valid_proposal_form(organization, village, **overrides)
     )
-    assert response.status_code == 302
-    code = response.headers["Location"].rsplit("/", 1)[-1]
-    return db.session.scalar(select(Proposal.id).where(Proposal.tracking_code == code))
+    return submitted_id(response)
+
+
+def propose_with_code(client, slug="ban-on", village=1, **overrides) -> tuple[int, str]:
+    """A villager's public submission; returns the proposal id and the code shown once."""
+    organization = org(slug)
+    response = client.post(
+        f"/o/{slug}/proposals/new", data=valid_proposal_form(organization, village, **overrides)
+    )
+    return submitted_id(response), shown_tracking_code(client, response)
 
 
 def record_meeting(client, slug, kind, *, village=None, present=None, names=(), **extra) -> int:
@@ -310,8 +317,7 @@ def test_municipality_skips_the_council(client, auth, khelang_admin):
 
 
 def test_proposer_withdraws_with_the_tracking_code_before_screening(client):
-    proposal_id = propose(client)
-    code = db.session.get(Proposal, proposal_id).tracking_code
+    proposal_id, code = propose_with_code(client)
     wrong = act(client, proposal_id, "withdraw", tracking_code="WRONG123")
     assert wrong.status_code == 422
     assert status_of(proposal_id) == "submitted"
@@ -322,10 +328,9 @@ def test_proposer_withdraws_with_the_tracking_code_before_screening(client):
 
 
 def test_no_withdrawal_after_screening(client, auth):
-    proposal_id = propose(client)
+    proposal_id, code = propose_with_code(client)
     village_stage(client, auth, proposal_id)
     office_stages(client, auth, proposal_id)
-    code = db.session.get(Proposal, proposal_id).tracking_code
     auth.logout()
     response = act(client, proposal_id, "withdraw", tracking_code=code)
     assert response.status_code == 302

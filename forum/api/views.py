@@ -8,12 +8,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased, selectinload
 
 from forum.catalog.models import Goal, Kpi, Mission, Strategy, Tactic
+from forum.converters import database_int
 from forum.extensions import db
 from forum.organizations import cache
 from forum.organizations.access import get_organization
 from forum.organizations.models import Organization
-from forum.proposals.models import Proposal
-from forum.proposals.states import Status
+from forum.proposals.models import Proposal, publicly_listed
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -162,11 +162,11 @@ def proposal_json(p: Proposal) -> dict:
 @bp.route("/organizations/<slug>/proposals")
 def proposals(slug: str):
     org = get_organization(slug)
-    limit = min(max(request.args.get("limit", 500, type=int), 1), 5000)
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    limit = min(max(request.args.get("limit", 500, type=database_int), 1), 5000)
+    offset = max(request.args.get("offset", 0, type=database_int), 0)
     rows = db.session.scalars(
         select(Proposal)
-        .where(Proposal.organization_id == org.id, Proposal.status != Status.DRAFT)
+        .where(Proposal.organization_id == org.id, publicly_listed())
         .options(
             selectinload(Proposal.village),
             selectinload(Proposal.strategy),

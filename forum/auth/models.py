@@ -183,3 +183,33 @@ class Membership(db.Model):
             or_(Membership.starts_on.is_(None), Membership.starts_on <= day),
             or_(Membership.ends_on.is_(None), Membership.ends_on > day),
         )
+
+class LoginSession(db.Model):
+    """One logged-in browser. Its random token lives in the signed session cookie; only its
+    digest is stored. Logging out ends it here, so a copied cookie stops working too."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+# Checked when the username names nobody (or an inactive account), so that a wrong password
+# costs one scrypt verification either way and timing does not tell which names exist. Same
+# parameters as generate_password_hash(method="scrypt") (tests/test_login_limits.py checks).
+DUMMY_PASSWORD_HASH = (
+    "scrypt:32768:8:1$AyHdsDerLrYzJIPz$"
+    "f76c0a3503d966af65d1a0ca314c7b0f98774edee168571fd45b2c95be2aa222"
+    "def13ecbda2573106046e3c82a5a69e1e1b8e08654dae2bac5dadde1cafbd00b"
+)
+
+
+def verify_login(user: User | None, password: str) -> bool:
+    """Whether ``password`` logs ``user`` in; always exactly one password-hash check."""
+    if user is None or not user.active:
+        check_password_hash(DUMMY_PASSWORD_HASH, password)
+        return False
+    return user.check_password(password)

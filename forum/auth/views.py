@@ -15,9 +15,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from forum.auth.forms import EmptyForm, LoginForm, PasswordChangeForm, SetPasswordForm
+from forum.auth.limits import login_limits, remember_device
 from forum.auth.links import LinkError, find_link, use_link
-from forum.auth.models import User
-from forum.extensions import db, limiter
+from forum.auth.models import User, verify_login
+from forum.auth.session import end_login_session, start_login_session
+from forum.extensions import db
 
 bp = Blueprint("auth", __name__)
 
@@ -32,55 +34,25 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-def _login_failed(response) -> bool:
-    """Only failed attempts count toward the limit (a failure re-renders the form)."""
-    return response.status_code == 200
-
-
-def _submitted_username() -> str:
-    return "login-account:" + (request.form.get("username") or "").strip().lower()[:80]
-
-
-def _limit(name: str):
-    from flask import current_app
-
-    return lambda: current_app.config[name]
-
-
-def _too_many_attempts(_limit):
-    form = LoginForm()
-    form.username.errors = [_("Too many failed log-in attempts. Wait 15 minutes and try again.")]
-    return make_response(render_template("auth/login.html", form=form), 429)
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    _limit("LOGIN_LIMIT_PER_ADDRESS"),
-    methods=["POST"],
-    deduct_when=_login_failed,
-    on_breach=_too_many_attempts,
-)
-@limiter.limit(
-    _limit("LOGIN_LIMIT_PER_ACCOUNT"),
-    key_func=_submitted_username,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    on_breach=_too_many_attempts,
-)
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        if not verify_login(user, form.password.data):
             form.password.errors.append(_("Wrong username or password."))
         else:
             login_user(user)
+            start_login_session(user)
+            db.session.commit()
             if user.locale:
                 session["locale"] = user.locale
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
+            target = safe_next(request.args.get("next"), url_for("home.index"))
+            return remember_device(redirect(target), user.username)
     return render_template("auth/login.html", form=form)
 
 
@@ -88,6 +60,8 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        end_login_session()
+        db.session.commit()
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("organizations.index"))
@@ -117,8 +91,9 @@ def change_password():
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             current_user.set_password(form.new_password.data)
-            db.session.commit()
             login_user(current_user._get_current_object())
+            start_login_session(current_user)
+            db.session.commit()
             flash(_("Your password has been changed; other sessions have been logged out."),
                   "success")
             return redirect(url_for("organizations.index"))

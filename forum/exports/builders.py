@@ -70,11 +70,9 @@ def proposal_sheet(organization, proposals: Iterable, include_private: bool) -> 
     columns = columns_for(_years(organization))
     if not include_private:
         columns = [c for c in columns if c.key not in ("proposer_phone",)]
-    # The tracking code lets its holder withdraw the proposal: the office's lists only.
-    first = "รหัสติดตาม" if include_private else "เลขที่ข้อเสนอ"
     sheet = Sheet(
         title="proposals",
-        headers=[first, "สถานะ"] + [c.header for c in columns]
+        headers=["เลขที่อ้างอิง", "สถานะ"] + [c.header for c in columns]
         + ["แผนพัฒนาท้องถิ่น (พ.ศ.)", "รวมงบประมาณ (บาท)"],
         widths=[12, 20] + [40 if c.key == "title" else 16 for c in columns] + [14, 16],
     )
@@ -83,7 +81,7 @@ def proposal_sheet(organization, proposals: Iterable, include_private: bool) -> 
         # the budget columns are the current period's years (the import template's).
         period = p.plan_period
         sheet.rows.append(
-            [p.tracking_code if include_private else p.id, p.status_enum.title]
+            [p.id, p.status_enum.title]
             + [proposal_values(p, c.key, include_private) for c in columns]
             + [f"{period.first_year}-{period.last_year}" if period else "", p.total_budget]
         )
@@ -104,7 +102,7 @@ def plan_sheet(organization, proposals: Iterable, period=None) -> Iterator[Sheet
                  "เป้าหมาย (ผลผลิตของโครงการ)"]
         + [f"งบประมาณ {y} (บาท)" for y in years]
         + ["ตัวชี้วัด (KPI)", "ผลที่คาดว่าจะได้รับ", "หน่วยงานรับผิดชอบ", "หมู่ที่", "แบบ",
-           "เลขที่ข้อเสนอ"],
+           "เลขที่อ้างอิง"],
         widths=[6, 10, 10, 40, 30, 30] + [14] * len(years) + [24, 24, 16, 8, 8, 12],
     )  # fmt: skip
     ordered = sorted(

@@ -23,7 +23,7 @@ from forum.plans.annexes import plan_statuses
 from forum.proposals.models import Proposal
 from forum.proposals.views import filtered, visible_proposals
 from forum.voting import results as results_module
-from forum.voting.views import get_round
+from forum.voting.views import get_round, selection_args_of_round
 
 bp = Blueprint("exports", __name__)
 
@@ -149,12 +149,8 @@ def ranking(round_id: int, fmt: str):
     if ballot_round.is_open:
         flash(_("The results are shown once the round is closed."), "error")
         return redirect(url_for("voting.show", round_id=round_id))
-    view = results_module.round_view(
-        ballot_round,
-        year=request.args.get("year", type=int),
-        budget=request.args.get("budget", type=int),
-        voters=request.args.get("voters", "villages"),
-    )
+    _form, year, budget, voters = selection_args_of_round(ballot_round)
+    view = results_module.round_view(ballot_round, year=year, budget=budget, voters=voters)
     organization = ballot_round.meeting.organization
     sheet = ranking_sheet(ballot_round, view)
     return send(render(sheet, fmt), fmt, f"{organization.slug}-round-{round_id}-ranking.{fmt}")

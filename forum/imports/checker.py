@@ -99,7 +99,7 @@ class Checker:
         self.existing = {
             (title_key(title), village_id): code
             for title, village_id, code in db.session.execute(
-                select(Proposal.title, Proposal.village_id, Proposal.tracking_code).where(
+                select(Proposal.title, Proposal.village_id, Proposal.id).where(
                     Proposal.organization_id == organization.id,
                     Proposal.status != Status.WITHDRAWN,
                 )
@@ -273,8 +273,9 @@ class Checker:
                               row=seen[key]))
         elif key in self.existing:
             row.add(column, _(
-                "This project was already entered for this village (tracking code %(code)s).",
-                code=self.existing[key],
+                "This project was already entered for this village (reference number "
+                "%(number)s).",
+                number=self.existing[key],
             ))
         seen.setdefault(key, row.row)
 

@@ -6,6 +6,7 @@ from forum.imports.checker import Checker, ImportCheck
 from forum.imports.reader import UnreadableFile, read_upload
 from forum.jobs.models import Job, JobStatus
 from forum.jobs.runner import handler
+from forum.proposals.models import grouped_tracking_code
 from forum.proposals.services import create_proposal
 
 CHECK = "import-check"
@@ -62,7 +63,9 @@ def save_import(job: Job):
         job.status = JobStatus.FAILED
         return
     proposals = [create_proposal(job.organization, form, job.user) for form in result.forms]
-    report["saved"] = [{"id": p.id, "code": p.tracking_code, "title": p.title}
+    # The codes are shown on this private job page, for the committee to hand out on paper.
+    report["saved"] = [{"id": p.id, "code": grouped_tracking_code(p.issued_tracking_code),
+                        "title": p.title}
                        for p in proposals]  # fmt: skip
     job.report = report
     job.message = _("%(n)d proposals were saved.", n=len(proposals))

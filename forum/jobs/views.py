@@ -48,7 +48,9 @@ def download(token: str):
         abort(404)
     return Response(
         job.result,
-        mimetype=job.result_type,
+        # Only the media type: the response adds the charset of text types (jobs stored
+        # before 2026-12 carry "text/csv; charset=utf-8", which would name it twice).
+        mimetype=job.result_type.split(";")[0],
         headers={"Content-Disposition": content_disposition(job.result_name)},
     )
 

@@ -113,23 +113,28 @@ def follow(slug: str):
 @bp.route("/notifications/proposal", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def proposer():
-    from forum.proposals.models import Proposal
+    from forum.proposals.models import Proposal, normalized_tracking_code, tracking_code_digest
     from forum.proposals.states import Status
 
-    code = (request.values.get("code") or "").strip().upper().replace("-", "").replace(" ", "")
+    code = normalized_tracking_code(request.values.get("code"))
+    starting = request.method == "POST" and request.form.get("start") == "1"
     proposal = None
     if code:
-        proposal = db.session.scalar(select(Proposal).where(Proposal.tracking_code == code[:16]))
+        proposal = db.session.scalar(
+            select(Proposal).where(Proposal.tracking_code_hash == tracking_code_digest(code))
+        )
         if proposal is not None and proposal.status == Status.DRAFT:
             proposal = None
     channels = _channels_of(proposal.organization) if proposal is not None else list(Channel)
     form = ProposerForm(channels=channels)
-    if request.method == "GET":
+    if request.method == "GET" or starting:  # from the confirmation page: fill in, ask
         form.code.data = code
         form.locale.data = current_language()
         if Channel.SMS in channels:
             form.channel.data = Channel.SMS.value
-    if request.method == "POST" and proposal is None:
+    if starting:
+        pass
+    elif request.method == "POST" and proposal is None:
         form.validate()
         form.code.errors = [_("No proposal has this code. Check the code and try again.")]
     elif proposal is not None and not channels:

@@ -22,7 +22,7 @@ from forum.organizations import cache
 from forum.organizations.access import get_organization, require_office
 from forum.organizations.forms import PlanPeriodForm
 from forum.organizations.models import Organization, PlanPeriod, Village
-from forum.proposals.models import Proposal
+from forum.proposals.models import Proposal, publicly_listed
 from forum.proposals.states import Status
 
 bp = Blueprint("organizations", __name__)
@@ -83,7 +83,7 @@ def show(slug: str):
     counts = dict(
         db.session.execute(
             select(Proposal.status, func.count())
-            .where(Proposal.organization_id == organization.id, Proposal.status != Status.DRAFT)
+            .where(Proposal.organization_id == organization.id, publicly_listed())
             .group_by(Proposal.status)
         ).all()
     )

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.plans.annexes import DRAFT_PLAN_STATUSES, PLAN_STATUSES
-from forum.proposals.models import Proposal, ProposalBudget
+from forum.proposals.models import Proposal, ProposalBudget, publicly_listed
 from forum.proposals.states import Status
 from forum.tracking.models import ImplementationUpdate, Stage
 
@@ -78,7 +78,7 @@ def _rows(organization, period):
         .where(
             Proposal.organization_id == organization.id,
             Proposal.plan_period_id == period.id,
-            Proposal.status != Status.DRAFT,
+            publicly_listed(),
         )
     ).all()
 

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
+from forum.abuse.formguard import honeypot_field, opened_at_field
 from forum.catalog.choices import strategy_choices, tactic_choices
 from forum.proposals.models import BUDGET_MAX, PHOTOS_MAX, SHORT_MAX, TEXT_MAX, TITLE_MAX
 from forum.proposals.states import ANNEX_TITLES, Annex
@@ -111,6 +112,10 @@ class ProposalForm(FlaskForm):
         _l("Photos (up to %(n)d)", n=PHOTOS_MAX),
         render_kw={"accept": "image/*", "multiple": True},
     )
+
+    # Public-form guards (forum.abuse.formguard): a field people leave empty, the opening time.
+    homepage = honeypot_field()
+    form_opened = opened_at_field()
 
     def __init__(self, *args, organization, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 """Project proposals from villages, with a budget for each plan year."""
 
+import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
@@ -13,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import User, utcnow
@@ -28,10 +31,28 @@ BUDGET_MAX = 10**12  # one trillion baht: beyond any local plan; guards against 
 
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_CODE_LENGTH = 10  # 31^10 ≈ 8 × 10^14 codes, shown as two groups of five
 
 
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+
+
+def normalized_tracking_code(code: str | None) -> str:
+    """What the proposer typed, as issued: upper case, without spaces and dashes."""
+    return (code or "").strip().upper().replace("-", "").replace(" ", "")[:32]
+
+
+def tracking_code_digest(code: str | None) -> str:
+    """The tracking code is the proposer's secret (it authorizes a withdrawal): only this
+    SHA-256 digest is stored, so the database, a backup or an export never holds the code."""
+    text = "prachakhom-tracking-code:" + normalized_tracking_code(code)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def grouped_tracking_code(code: str) -> str:
+    """ABCDE-FGHJK: easier to read aloud and copy."""
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
 
 
 class Proposal(db.Model):
@@ -56,7 +77,9 @@ class Proposal(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     plan_period_id: Mapped[int | None] = mapped_column(ForeignKey("plan_period.id"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
-    tracking_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_tracking_code)
+    # SHA-256 of the proposer's tracking code (tracking_code_digest); NULL: no usable code
+    # (codes issued before migration b7d41c2e9a63 had been published, and were revoked).
+    tracking_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(24), default=Status.DRAFT, index=True)
 
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -89,6 +112,11 @@ class Proposal(db.Model):
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The address an anonymous submission came from (office only: marking a burst as spam).
+    submitted_from: Mapped[str | None] = mapped_column(String(45))
+    # Marked as spam by the office (forum.proposals.spam): hidden from every public page and
+    # the API, kept with its decision record, reversible.
+    spam: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Optimistic locking: a second save of a stale form is refused, never silently applied.
     version: Mapped[int] = mapped_column(default=1)
@@ -139,10 +167,24 @@ class Proposal(db.Model):
             if year not in amounts:
                 self.budgets.remove(row)
 
+    # --- the proposer's tracking code
+
+    def issue_tracking_code(self) -> str:
+        """A new code for the proposer; returned once, only its digest is kept. An earlier
+        code of this proposal stops working."""
+        code = new_tracking_code()
+        self.tracking_code_hash = tracking_code_digest(code)
+        return code
+
+    def tracking_code_matches(self, code: str | None) -> bool:
+        if not self.tracking_code_hash or not normalized_tracking_code(code):
+            return False
+        return hmac.compare_digest(self.tracking_code_hash, tracking_code_digest(code))
+
     # --- permission predicates (views and templates ask these; they never re-implement them)
 
     def is_public(self) -> bool:
-        return self.status != Status.DRAFT
+        return self.status != Status.DRAFT and not self.spam
 
     def _is_village_committee(self, user) -> bool:
         return self.village_id in user.committee_villages(self.organization_id)
@@ -150,6 +192,8 @@ class Proposal(db.Model):
     def can_view(self, user) -> bool:
         if self.is_public():
             return True
+        if self.spam:  # kept for the audit: the office sees it
+            return user.is_authenticated and user.is_office(self.organization_id)
         return self.can_see_private(user)
 
     def can_see_private(self, user) -> bool:
@@ -163,6 +207,11 @@ class Proposal(db.Model):
 
     def public_proposer_name(self) -> str | None:
         return None if self.proposer_name_private else self.proposer_name
+
+
+def publicly_listed():
+    """SQL condition: the proposals anyone may see (not drafts, not marked as spam)."""
+    return (Proposal.status != Status.DRAFT) & Proposal.spam.is_(False)
 
 
 class ProposalBudget(db.Model):

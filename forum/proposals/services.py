@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.privacy.consent import record_consent
-from forum.proposals.models import Proposal, new_tracking_code
+from forum.proposals.models import Proposal
 from forum.proposals.states import Status
 
 TEXT_FIELDS = (
@@ -43,22 +43,34 @@ def apply_form(proposal: Proposal, form) -> None:
     proposal.set_budgets(form.budgets())
 
 
-def unique_tracking_code() -> str:
+def issue_tracking_code(proposal: Proposal) -> str:
+    """Give the proposal a new tracking code (unique among stored digests) and return it: the
+    caller shows it once to whoever will hold it; only its digest is stored."""
     while True:
-        code = new_tracking_code()
-        if not db.session.scalar(select(Proposal.id).where(Proposal.tracking_code == code)):
-            return code
+        code = proposal.issue_tracking_code()
+        taken = select(Proposal.id).where(
+            Proposal.tracking_code_hash == proposal.tracking_code_hash
+        )
+        if proposal.id is not None:
+            taken = taken.where(Proposal.id != proposal.id)
+        with db.session.no_autoflush:
+            if not db.session.scalar(taken):
+                return code
 
 
 def create_proposal(organization, form, user=None, as_draft: bool = False) -> Proposal:
-    """A public submission is submitted at once; a committee may keep a draft first."""
+    """A public submission is submitted at once; a committee may keep a draft first.
+    The new tracking code is on ``proposal.issued_tracking_code``, for this request only."""
+    from forum.workflow.services import anonymous_address
+
     proposal = Proposal(
         organization=organization,
         plan_period=organization.current_period,
-        tracking_code=unique_tracking_code(),
         status=Status.DRAFT if as_draft else Status.SUBMITTED,
         created_by=user if user is not None and user.is_authenticated else None,
+        submitted_from=anonymous_address(user),
     )
+    proposal.issued_tracking_code = issue_tracking_code(proposal)
     apply_form(proposal, form)
     record_consent(proposal, form)
     db.session.add(proposal)

@@ -5,10 +5,12 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -17,15 +19,26 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum.abuse.limits import lookup_limits, proposal_limits
+from forum.abuse.quota import check_photo_quota
 from forum.assist.views import form_help, help_requested
 from forum.auth.forms import EmptyForm
 from forum.auth.models import Role
 from forum.catalog.models import Strategy, Tactic
+from forum.converters import database_int
 from forum.extensions import db
 from forum.organizations.access import get_organization
 from forum.organizations.models import Village
 from forum.proposals.forms import proposal_form
-from forum.proposals.models import PHOTOS_MAX, Proposal, ProposalBudget
+from forum.proposals.models import (
+    PHOTOS_MAX,
+    Proposal,
+    ProposalBudget,
+    grouped_tracking_code,
+    normalized_tracking_code,
+    publicly_listed,
+    tracking_code_digest,
+)
 from forum.proposals.photos import attach_photos, get_photo, stored_photos
 from forum.proposals.services import apply_form, create_proposal
 from forum.proposals.states import Status
@@ -61,15 +74,20 @@ def visible_proposals(organization):
         current_user.committee_villages(organization.id) if current_user.is_authenticated else []
     )
     return query.where(
-        or_(Proposal.status != Status.DRAFT, Proposal.village_id.in_(own_villages))
+        or_(
+            publicly_listed(),
+            (Proposal.status == Status.DRAFT) & Proposal.village_id.in_(own_villages),
+        )
     )
 
 
 def filtered(query, args):
-    if village := args.get("village", type=int):
+    if village := args.get("village", type=database_int):
         query = query.where(Proposal.village_id == village)
-    if strategy := args.get("strategy", type=int):
+    if strategy := args.get("strategy", type=database_int):
         query = query.where(Proposal.strategy_id == strategy)
+    # Marked as spam: only the office sees them, in a list of their own (spam=1).
+    query = query.where(Proposal.spam.is_(args.get("spam") == "1"))
     if (status := args.get("status")) and status in Status.__members__.values():
         query = query.where(Proposal.status == status)
     if text := (args.get("q") or "").strip()[:QUERY_MAX]:
@@ -127,8 +145,9 @@ def index(slug: str):
     organization = get_organization(slug)
     query = filtered(visible_proposals(organization), request.args)
     total = db.session.scalar(query.with_only_columns(func.count(Proposal.id)))
-    page = max(request.args.get("page", 1, type=int), 1)
     per_page = current_app.config["PROPOSALS_PER_PAGE"]
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(request.args.get("page", 1, type=database_int), 1), pages)
     return render_template(
         "proposals/index.html",
         organization=organization,
@@ -136,7 +155,7 @@ def index(slug: str):
         village_label=Village.label_of,
         total=total,
         page=page,
-        pages=max((total + per_page - 1) // per_page, 1),
+        pages=pages,
         status_titles=status_titles(),
         args=request.args,
         page_url=lambda n: url_for(".index", slug=slug, **(request.args.to_dict() | {"page": n})),
@@ -151,6 +170,7 @@ def committee_may_enter(organization) -> bool:
 
 
 @bp.route("/o/<slug>/proposals/new", methods=["GET", "POST"])
+@proposal_limits
 def new(slug: str):
     """The public form; a logged-in village committee uses it to enter on a villager's behalf."""
     organization = get_organization(slug)
@@ -179,7 +199,8 @@ def new(slug: str):
                 if committee:
                     flash(_("The proposal has been saved."), "success")
                     return redirect(url_for(".show", proposal_id=proposal.id))
-                return redirect(url_for(".submitted", code=proposal.tracking_code))
+                hand_over_tracking_code(proposal)
+                return redirect(url_for(".submitted", proposal_id=proposal.id))
     if request.method == "POST" and assist is None:
         flash(_("Please correct the fields marked below; nothing you typed was lost."), "error")
         if form.chosen_photos():
@@ -203,6 +224,8 @@ def _create_with_photos(organization, form, committee: bool) -> Proposal:
     (UploadRejected) or a failure leaves neither a proposal nor a stored file."""
     as_draft = committee and "save_draft" in request.form
     with stored_photos(form.chosen_photos()) as stored:
+        if not committee:
+            check_photo_quota(organization, stored)
         proposal = create_proposal(organization, form, current_user, as_draft=as_draft)
         attach_photos(proposal, stored)
         db.session.commit()
@@ -224,25 +247,45 @@ def _may_enter_for_village(organization, village_id: int) -> bool:
     return village_id in current_user.committee_villages(organization.id)
 
 
-@bp.route("/submitted/<code>")
-def submitted(code: str):
-    proposal = db.session.scalar(select(Proposal).where(Proposal.tracking_code == code))
-    if proposal is None or proposal.status == Status.DRAFT:
-        abort(404)
-    return render_template("proposals/submitted.html", proposal=proposal)
+NEW_CODE_KEY = "new_tracking_code"  # session: the code just issued, until it is shown
+
+
+def hand_over_tracking_code(proposal: Proposal) -> None:
+    """Keep the new code in the submitter's own session for the next page, which shows it
+    once: it never travels in a URL (access logs, browser history)."""
+    session[NEW_CODE_KEY] = [proposal.id, proposal.issued_tracking_code]
+
+
+@bp.route("/proposals/<int:proposal_id>/submitted")
+def submitted(proposal_id: int):
+    """The submitter's confirmation, with the tracking code the first time only."""
+    proposal = get_proposal(proposal_id)
+    held_id, code = session.pop(NEW_CODE_KEY, None) or (None, None)
+    if held_id != proposal.id:
+        code = None
+    response = make_response(
+        render_template(
+            "proposals/submitted.html",
+            proposal=proposal,
+            code=grouped_tracking_code(code) if code else None,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/track")
+@lookup_limits
 def track():
     """Look a proposal up by the tracking code handed out at submission."""
-    code = (request.args.get("code") or "").strip().upper().replace("-", "").replace(" ", "")
-    proposal = None
+    code = normalized_tracking_code(request.args.get("code"))
     if code:
-        proposal = db.session.scalar(select(Proposal).where(Proposal.tracking_code == code[:16]))
-        if proposal is None or proposal.status == Status.DRAFT:
-            proposal = None
+        proposal = db.session.scalar(
+            select(Proposal).where(Proposal.tracking_code_hash == tracking_code_digest(code))
+        )
+        if proposal is None or not proposal.is_public():
             flash(_("No proposal has the code %(code)s. Check the code and try again.",
-                    code=code[:16]), "error")
+                    code=code), "error")
         else:
             return redirect(url_for(".show", proposal_id=proposal.id))
     return render_template("proposals/track.html", code=code)

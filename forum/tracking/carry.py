@@ -23,7 +23,6 @@ from forum import clock
 from forum.extensions import db
 from forum.plans.annexes import PLAN_STATUSES
 from forum.proposals.models import BUDGET_MAX, Proposal
-from forum.proposals.services import unique_tracking_code
 from forum.proposals.states import Status
 from forum.tracking.models import ImplementationUpdate, Stage
 from forum.tracking.services import TrackingError
@@ -166,7 +165,6 @@ def carry_over(organization, proposal, period, year: int, amount: int, reason: s
     copy = Proposal(
         **{name: getattr(proposal, name) for name in COPIED},
         plan_period=period,
-        tracking_code=unique_tracking_code(),
         status=start,
         carried_from_id=proposal.id,
         created_by=user,

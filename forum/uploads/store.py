@@ -23,7 +23,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from forum.uploads import sniff
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 40_000_000  # a 40-megapixel photo; bigger is a decompression bomb
+# The most pixels one photo may decode to (checked on its header, before decoding). A JPEG is
+# decoded at a reduced scale (1/2 … 1/8) when it is much bigger than what is kept, so a 48 or
+# 200-megapixel phone photo passes; other formats decode at full size and must fit.
+# 24 MP × 4 bytes bounds one decode at ~100 MB; a request's photos are decoded one at a time.
+DEFAULT_MAX_PIXELS = 24_000_000
 DEFAULT_IMAGE_SIDE = 2000  # photos are scaled down to this many pixels on the longer side
 NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.(jpg|png|csv|xlsx)$")
 KINDS = ("photos", "imports")
@@ -116,17 +120,18 @@ class UploadStore:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                with Image.open(io.BytesIO(data)) as image:
-                    width, height = image.size
+                with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                    self._reduce_decoding(image)
+                    width, height = image.size  # what decoding will produce
                     if width * height > self.max_pixels:
                         raise UploadRejected(_l("The photo has too many pixels."))
                     image.load()
+                    image.thumbnail((self.image_side, self.image_side))  # before any copy
                     image = ImageOps.exif_transpose(image)
                     transparent = image.mode in ("RGBA", "LA", "PA") or (
                         image.mode == "P" and "transparency" in image.info
                     )
                     image = image.convert("RGBA" if transparent else "RGB")
-                    image.thumbnail((self.image_side, self.image_side))
                     # A fresh image carries pixels only: no EXIF, GPS, comments or profiles.
                     clean = Image.frombytes(image.mode, image.size, image.tobytes())
         except UploadRejected:
@@ -140,6 +145,18 @@ class UploadStore:
             return out.getvalue(), "png", "image/png"
         clean.save(out, "JPEG", quality=85, optimize=True)
         return out.getvalue(), "jpg", "image/jpeg"
+
+    def _reduce_decoding(self, image) -> None:
+        """Ask a JPEG decoder for the smallest scale (1/2, 1/4, 1/8) still at least as big as
+        the photo that is kept: a 40-megapixel photo then decodes to 10 or fewer."""
+        if image.format != "JPEG":
+            return
+        width, height = image.size
+        longer = max(width, height)
+        if longer <= self.image_side:
+            return
+        ratio = self.image_side / longer
+        image.draft("RGB", (max(1, int(width * ratio)), max(1, int(height * ratio))))
 
     def _store(self, kind: str, data: bytes, extension: str, media_type: str) -> StoredUpload:
         folder = self.root / kind
@@ -169,5 +186,6 @@ def current_store() -> UploadStore:
     return UploadStore(
         Path(root),
         max_bytes=config.get("UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES),
-        max_pixels=config.get("UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS),
+        max_pixels=config.get("MAX_IMAGE_PIXELS")
+        or config.get("UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS),
     )

@@ -24,7 +24,6 @@ from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingKind, buddhist_year
 from forum.meetings.services import next_number
 from forum.proposals.models import Proposal
-from forum.proposals.services import unique_tracking_code
 from forum.proposals.states import Annex, Status
 from forum.selection.explain import RuleOptions
 from forum.selection.pabulib import Instance
@@ -85,7 +84,6 @@ def import_round(instance: Instance, name: str, organization, officer) -> tuple[
         proposal = Proposal(
             organization=organization,
             plan_period=period,
-            tracking_code=unique_tracking_code(),
             status=Status.IN_DRAFT_PLAN,
             title=(project.name or f"{name} {pid}")[:200],
             location=f"Pabulib {name}: {pid}"[:200],

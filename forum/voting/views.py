@@ -251,6 +251,8 @@ def adopted_args(adoption) -> MultiDict:
 
 
 def _selection_args(organization, ballot_round=None):
+    """The year, budget and voters asked for in the query string; a value that is not valid
+    (a negative or huge budget, a year outside the plan) is left out, and its field says why."""
     period = organization.current_period
     args = request.args
     adoption = ballot_round.adoption if ballot_round is not None else None
@@ -267,6 +269,10 @@ def _selection_args(organization, ballot_round=None):
     budget = form.budget.data if "budget" not in form.errors else None
     voters = form.voters.data if form.voters.data in ("villages", "ballots") else "villages"
     return form, year, budget, voters
+
+
+def selection_args_of_round(ballot_round):
+    return _selection_args(ballot_round.meeting.organization, ballot_round)
 
 
 @bp.route("/rounds/<int:round_id>/results")

@@ -228,7 +228,10 @@ class WorkflowError(Exception):
 
 
 def find_transition(proposal, action: str) -> Transition | None:
-    """The row of the table for this action from the proposal's state in its organization."""
+    """The row of the table for this action from the proposal's state in its organization.
+    A proposal marked as spam makes no move until the office unmarks it."""
+    if getattr(proposal, "spam", False):
+        return None
     for t in TRANSITIONS:
         if t.action == action and t.serves(proposal) and t.allows_from(proposal.status):
             return t
@@ -241,7 +244,7 @@ def actor_roles(proposal, user, tracking_code: str | None = None) -> set[str]:
         if user is not None and user.is_authenticated:
             roles |= {r.value for r in user.roles_in(proposal.organization_id)}
         return roles
-    if tracking_code and tracking_code.strip().upper() == proposal.tracking_code:
+    if tracking_code and proposal.tracking_code_matches(tracking_code):
         roles.add(PROPOSER)
     if user is not None and user.is_authenticated:
         roles |= {r.value for r in user.roles_in(proposal.organization_id)}

@@ -29,6 +29,9 @@ class Decision(db.Model):
     # Who acted, as shown publicly: a user's display name, or e.g. "the proposer".
     actor_label: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The client address when the actor is anonymous (public form, tracking code); never shown
+    # publicly.
+    address: Mapped[str | None] = mapped_column(String(45))
     reason: Mapped[str | None] = mapped_column(Text)
     vote_result: Mapped[dict | None] = mapped_column(JSON)
     # The meeting that took the decision (ครั้งที่ N/YYYY), the ballot round whose result it

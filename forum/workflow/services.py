@@ -1,5 +1,6 @@
 """Workflow transitions. Every change of state writes a Decision; nothing else sets status."""
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
 
 from forum.extensions import db
@@ -25,9 +26,20 @@ def record(proposal, action: str, from_status, to_status, user=None, reason=None
         actor_label=actor_label(user),
         reason=reason,
         vote_result=vote,
+        address=anonymous_address(user),
     )
     db.session.add(decision)
     return decision
+
+
+def anonymous_address(user) -> str | None:
+    """The client address of an anonymous actor (a public submission, a withdrawal with the
+    tracking code): who acted is otherwise unknown. Behind a proxy, see TRUSTED_PROXY_COUNT."""
+    if user is not None and user.is_authenticated:
+        return None
+    if not has_request_context() or not request.remote_addr:
+        return None
+    return request.remote_addr[:45]
 
 
 def is_amendment(subject) -> bool:

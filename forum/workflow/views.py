@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from forum.abuse.limits import withdrawal_limits
 from forum.assist.views import screening_help
 from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingKind
@@ -71,6 +72,7 @@ def duplicates_for(proposal):
 
 
 @bp.route("/proposals/<int:proposal_id>/act/<action>", methods=["GET", "POST"])
+@withdrawal_limits
 def act(proposal_id: int, action: str):
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not proposal.can_view(current_user):

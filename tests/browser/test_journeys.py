@@ -57,9 +57,9 @@ def test_villager_submits_on_a_phone_and_looks_the_proposal_up(phone, axe, shot)
 
     page.fill("#title", "สร้างท่อระบายน้ำริมห้วยหน้าโรงเรียน")
     page.click("button.primary")
-    page.wait_for_url(re.compile(r"/submitted/"))
+    page.wait_for_url(re.compile(r"/proposals/\d+/submitted$"))
     code = page.locator(".tracking-code").inner_text().strip()
-    assert re.fullmatch(r"[2-9A-Z]{8}", code)
+    assert re.fullmatch(r"[2-9A-Z]{5}-[2-9A-Z]{5}", code)
     check(page, axe, shot, "tracking-code")
 
     page.click("text=ติดตามข้อเสนอ")
