@@ -182,7 +182,7 @@ def test_a_bad_budget_on_the_results_routes_is_no_server_error(client, ranked_ro
     for fmt in ("csv", "xlsx"):
         assert client.get(f"/rounds/{round_id}/results.{fmt}?budget={budget}").status_code == 200
     api = client.get(f"/api/rounds/{round_id}/results?budget={budget}")
-    assert api.status_code == 400 and "budget" in api.get_json()["fields"]
+    assert api.status_code == 422 and "budget" in api.get_json()["errors"]
 
 
 def test_ranking_export_xlsx_has_numbers(client, ranked_round):
