@@ -4,14 +4,17 @@ with wrong values) is checked for Latin words outside data, proper names, codes 
 ``tests.thai_sweep.ALLOWED``."""
 
 import io
+from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from forum.extensions import db
+from forum.proposals.models import Proposal
 from tests.helpers import org, valid_proposal_form
 from tests.thai_sweep import (
     IDENTITIES,
     data_words,
-    demo_values,
     english_words,
     form_data,
     page_urls,
@@ -29,30 +32,36 @@ def more_pages(app, client, auth):
     response = client.post("/o/ban-on/proposals/new", data=valid_proposal_form(org("ban-on")))
     receipt = response.headers["Location"]
     auth.login("officer-banon")
-    # a round on each kind of meeting that holds one, with every eligible proposal
-    with app.test_request_context():
-        meeting_ids = demo_values()["meeting_id"]
-    for meeting_id in meeting_ids:
-        url = f"/meetings/{meeting_id}/rounds/new"
-        page = client.get(url)
-        if page.status_code != 200:
-            continue
-        forms = post_forms(page.get_data(as_text=True))
-        form = next(f for f in forms if any(name == "method" for name, *_ in f["fields"]))
-        data = {"title": "รอบทดสอบ"}
-        for name, kind, value in form["fields"]:
-            if kind == "select":
-                data[name] = value["options"][0]
-            elif kind == "checkbox":
-                data.setdefault(name, []).append(value)
-        client.post(form["action"] or url, data=data)
+    # a village forum of a village with submitted proposals, and a round on it (the demo's
+    # meetings have no proposal left to vote on)
+    village = db.session.scalars(
+        select(Proposal.village_id).where(Proposal.status == "submitted").order_by(Proposal.id)
+    ).first()
+    created = client.post("/o/ban-on/meetings/new", data={
+        "kind": "village_forum", "village_id": village, "held_on": date.today().isoformat(),
+        "place": "ศาลาประชาคม", "attendee_count": "40"})  # fmt: skip
+    url = created.headers["Location"].removeprefix("http://localhost") + "/rounds/new"
+    forms = post_forms(client.get(url).get_data(as_text=True))
+    form = next(f for f in forms if any(name == "method" for name, *_ in f["fields"]))
+    data = {"title": "รอบทดสอบ"}
+    for name, kind, value in form["fields"]:
+        if kind == "select":
+            data[name] = value["options"][0]
+        elif kind == "checkbox":
+            data.setdefault(name, []).append(value)
+    opened = client.post(form["action"] or url, data=data)
+    assert opened.status_code == 302, "no round was opened"
     template = client.get("/o/ban-on/imports/template.csv").data.decode("utf-8-sig")
     header = template.splitlines()[0]
     rows = [",".join(["กขค"] * len(header.split(","))), "ถนน,99,,,,,9,9,,ผ.09,,,-5"]
     upload = (header + ",คอลัมน์เกิน\r\n" + "\r\n".join(rows) + "\r\n").encode()
     client.post("/o/ban-on/imports/new", data={"file": (io.BytesIO(upload), "รายการ.csv")},
                 content_type="multipart/form-data")  # fmt: skip
-    client.post("/o/ban-on/plan/amendments/new", data={"kind": "add", "note": "ทดสอบ"})
+    page = client.get("/o/ban-on/plan/amendments/new").get_data(as_text=True)
+    form = next(f for f in post_forms(page) if any(n == "kind" for n, *_ in f["fields"]))
+    kind = next(value for name, _kind, value in form["fields"] if name == "kind")["options"][0]
+    drafted = client.post("/o/ban-on/plan/amendments/new", data={"kind": kind, "note": "ทดสอบ"})
+    assert drafted.status_code == 302, "no amendment was drafted"
     auth.logout()
     return [receipt]
 

@@ -13,6 +13,8 @@ ALLOWED = {
     "ID", "URL", "HTTP", "UTF", "MES", "PNG", "JPEG", "JPG", "WebP", "MB", "KB", "OK",
     "e-plan", "FY", "B.E", "SHA",
 }  # fmt: skip
+#: names of methods the Thai text cites in Latin letters, in parentheses after the Thai name
+ALLOWED_PHRASES = ("Method of Equal Shares", "(greedy)", "Peters", "Skowron")
 #: attributes whose text a person reads or hears
 READ_ATTRS = {"placeholder", "title", "aria-label", "alt"}
 WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*[A-Za-z]|[A-Za-z]")
@@ -56,6 +58,8 @@ def english_words(html: str, also_allowed: set[str] = frozenset()) -> list[str]:
     e.g. the usernames and slugs a page shows as data)."""
     found = []
     for line in visible_text(html).splitlines():
+        for phrase in ALLOWED_PHRASES:
+            line = line.replace(phrase, " ")
         for token in line.split():
             if token in also_allowed or token.strip("()[],.:;·") in also_allowed:
                 continue
