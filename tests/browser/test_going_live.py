@@ -53,8 +53,10 @@ def empty_app(template_database, tmp_path_factory):
 
 @pytest.fixture
 def new_phone(browser, empty_app):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1,
-                                  locale="th-TH", base_url=empty_app.config["LIVE_URL"])  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=1, locale="th-TH",
+        base_url=empty_app.config["LIVE_URL"],
+    )
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda e: page.problems.append(str(e)))
