@@ -135,6 +135,18 @@ MATRIX = {
     "tracking.carry_list": ("GET", "/o/{slug}/carry-over", OFFICE_ONLY),
     # a submitted proposal cannot be carried over (and no period was chosen): refused
     "tracking.carry_over": ("POST", "/o/{slug}/carry-over/{proposal}", {"officer": BAD, "*": NO}),
+    # notifications (forum/notify): stop links that are not genuine are a 404 for everyone;
+    # retry/cancel of a message that does not exist too; the settings are the admin's only
+    "notify.my_channels": ("GET", "/notifications/me", {"anon": NO, "villager": NO, "*": OK}),
+    "notify.follow": ("GET", "/o/{slug}/follow", PUBLIC),
+    "notify.proposer": ("GET", "/notifications/proposal?code={code}", PUBLIC),
+    "notify.landing": ("GET", "/n/forged.token", {"*": NO}),
+    "notify.stop": ("POST", "/n/forged.token/stop", {"*": NO}),
+    "notify.queue": ("GET", "/o/{slug}/notifications", OFFICE_ONLY),
+    "notify.retry": ("POST", "/o/{slug}/notifications/0/retry", {"*": NO}),
+    "notify.cancel": ("POST", "/o/{slug}/notifications/0/cancel", {"*": NO}),
+    "notify.settings": ("GET", "/o/{slug}/notifications/settings", {"*": NO}),
+    "notify.remind": ("POST", "/rounds/{round}/remind", {"officer": OK, "*": NO}),
     "health.healthz": ("GET", "/healthz", PUBLIC),
     "static": ("GET", "/static/app.css", PUBLIC),
 }
