@@ -97,7 +97,8 @@ class FakeProvider:
             self.requests.append(Recorded(handler.path, dict(handler.headers.items()), body))
             mode = self.modes.popleft() if self.modes else self.default
             key = self._key(handler, body)
-            repeat = self.kind == "line" and key and key in self.accepted
+            # an outage answers 500 before any check; otherwise LINE refuses a repeated key
+            repeat = self.kind == "line" and key and key in self.accepted and mode != "500"
             if mode in ("ok", "slow", "drop", "garbage") and not repeat:
                 self.accepted.append(key)
         if mode == "slow":

@@ -168,6 +168,18 @@ MATRIX = {
     "privacy.notice_version_page": ("GET", "/o/{slug}/privacy/versions/1", {"*": NO}),
     "privacy.edit_notice": ("GET", "/o/{slug}/privacy/edit", ORG_ADMIN),
     "privacy.requests": ("GET", "/o/{slug}/privacy/requests", OFFICE_ONLY),
+    # notifications (forum/notify): stop links that are not genuine are a 404 for everyone;
+    # retry/cancel of a message that does not exist too; the settings are the admin's only
+    "notify.my_channels": ("GET", "/notifications/me", {"anon": NO, "villager": NO, "*": OK}),
+    "notify.follow": ("GET", "/o/{slug}/follow", PUBLIC),
+    "notify.proposer": ("GET", "/notifications/proposal?code={code}", PUBLIC),
+    "notify.landing": ("GET", "/n/forged.token", {"*": NO}),
+    "notify.stop": ("POST", "/n/forged.token/stop", {"*": NO}),
+    "notify.queue": ("GET", "/o/{slug}/notifications", OFFICE_ONLY),
+    "notify.retry": ("POST", "/o/{slug}/notifications/0/retry", {"*": NO}),
+    "notify.cancel": ("POST", "/o/{slug}/notifications/0/cancel", {"*": NO}),
+    "notify.settings": ("GET", "/o/{slug}/notifications/settings", ORG_ADMIN),
+    "notify.remind": ("POST", "/rounds/{round}/remind", {"officer": OK, "admin": OK, "*": NO}),
     "health.healthz": ("GET", "/healthz", PUBLIC),
     "home.index": ("GET", "/home", {"anon": NO, "villager": NO, "*": OK}),
     "favicon": ("GET", "/favicon.ico", PUBLIC),

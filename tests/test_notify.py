@@ -449,6 +449,21 @@ def test_line_retries_with_the_same_key_and_delivers_once(app, channels, mode):
     assert channels.line.accepted == [message.idempotency_key]  # delivered once
 
 
+def test_line_out_of_tries_after_an_unclear_answer_is_unknown_not_dead(app, channels):
+    """LINE may have accepted the dropped request: giving up must not claim it failed."""
+    message_id = line_message()
+    channels.line.modes.extend(["drop", "500", "500"])
+    deliver_all()
+    message = db.session.get(Message, message_id)
+    assert message.status == "unknown"
+    assert [a.outcome for a in message.attempt_log] == ["unclear", "retry", "unknown"]
+    assert channels.line.accepted == [message.idempotency_key]
+    dead_id = line_message()
+    channels.line.modes.extend(["500", "500", "500"])
+    deliver_all()
+    assert db.session.get(Message, dead_id).status == "dead"  # never reached: failed for good
+
+
 def test_crash_between_sending_and_recording(app, channels):
     """A worker claims and sends, then dies before recording: after the lease, SMS becomes
     unknown (never re-sent by itself); LINE is re-sent with its key and LINE drops the repeat."""

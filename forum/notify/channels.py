@@ -36,6 +36,8 @@ class Outcome:
     kind: str  # sent | retry | unknown | dead
     answer: str
     http_status: int | None = None
+    # A retry after an unclear answer: the provider may have it already (it drops the repeat).
+    maybe_sent: bool = False
 
 
 def _clip(text: str) -> str:
@@ -146,17 +148,18 @@ class SmsGateway:
             pair = f"{settings.sms_username}:{settings.sms_password or ''}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         unclear = "retry" if self.idempotent(settings) else "unknown"
+        maybe = self.idempotent(settings)
         try:
             answer = http_post(settings.sms_url, body, headers, timeout)
         except NotConnected as error:
             return Outcome("retry", _clip(str(error)))
         except NoAnswer as error:
-            return Outcome(unclear, _clip(str(error)))
+            return Outcome(unclear, _clip(str(error)), maybe_sent=maybe)
         text = _clip(answer.body)
         if 200 <= answer.status < 300:
             marker = settings.sms_success_marker
             if marker and marker not in answer.body:
-                return Outcome(unclear, text, answer.status)
+                return Outcome(unclear, text, answer.status, maybe_sent=maybe)
             return Outcome("sent", text, answer.status)
         return Outcome(_by_status(answer.status), text, answer.status)
 
@@ -185,8 +188,10 @@ class LinePush:
         }
         try:
             answer = http_post(url, body, headers, timeout)
-        except (NotConnected, NoAnswer) as error:
+        except NotConnected as error:
             return Outcome("retry", _clip(str(error)))
+        except NoAnswer as error:
+            return Outcome("retry", _clip(str(error)), maybe_sent=True)
         text = _clip(answer.body)
         if answer.status == 409:  # this retry key was accepted before: it was sent
             accepted = answer.headers.get("x-line-accepted-request-id", "")
@@ -196,7 +201,7 @@ class LinePush:
                 sent = "sentMessages" in json.loads(answer.body)
             except (ValueError, TypeError):
                 sent = False
-            return Outcome("sent" if sent else "retry", text, 200)
+            return Outcome("sent" if sent else "retry", text, 200, maybe_sent=not sent)
         return Outcome(_by_status(answer.status), text, answer.status)
 
 

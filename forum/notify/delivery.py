@@ -83,6 +83,16 @@ def claim(limit: int | None = None) -> list[int]:
     return claimed
 
 
+UNCLEAR = "unclear"  # an attempt retried after an unclear answer (idempotent providers)
+
+
+def _was_unclear(message: Message) -> bool:
+    return db.session.scalar(
+        select(Attempt.id).where(Attempt.message_id == message.id, Attempt.outcome == UNCLEAR)
+        .limit(1)
+    ) is not None
+
+
 def _latest_attempt(message: Message) -> Attempt | None:
     return db.session.scalar(
         select(Attempt)
@@ -97,7 +107,8 @@ def record(message: Message, outcome: Outcome) -> None:
     now = utcnow()
     kind = outcome.kind
     if kind == "retry" and message.attempts >= message.max_attempts:
-        kind = "dead"
+        # Out of tries. After an unclear answer the provider may have it: unknown, not dead.
+        kind = "unknown" if outcome.maybe_sent or _was_unclear(message) else "dead"
     message.last_answer = outcome.answer
     message.claimed_at = None
     if kind == "sent":
@@ -114,7 +125,7 @@ def record(message: Message, outcome: Outcome) -> None:
     if attempt is None:
         attempt = Attempt(message_id=message.id, number=message.attempts, started_at=now)
         db.session.add(attempt)
-    attempt.outcome = kind
+    attempt.outcome = UNCLEAR if kind == "retry" and outcome.maybe_sent else kind
     attempt.http_status = outcome.http_status
     attempt.answer = outcome.answer
     attempt.finished_at = now
@@ -160,6 +171,7 @@ def recover_stale() -> int:
         record(message, Outcome(
             "retry" if safe else "unknown",
             "the worker stopped before recording the answer",
+            maybe_sent=True,
         ))  # fmt: skip
     db.session.commit()
     return len(stale)
