@@ -93,6 +93,7 @@ MATRIX = {
     "api.proposals": ("GET", "/api/organizations/{slug}/proposals", PUBLIC),
     "assist.suggest": ("GET", "/o/{slug}/assist?title=ก่อสร้างถนน คสล.&village=1", PUBLIC),
     "audit.index": ("GET", "/o/{slug}/audit", ORG_ADMIN),
+    "audit.export": ("GET", "/o/{slug}/audit/logins.csv", ORG_ADMIN),
     "meetings.index": ("GET", "/o/{slug}/meetings", PUBLIC),
     "meetings.new": ("GET", "/o/{slug}/meetings/new", {"village1": OK, "village2": OK,
                                                          "officer": OK, "admin": OK,
