@@ -15,7 +15,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def has_nul(values) -> bool:
-    return any("\x00" in value for value in values)
+    return any(value and "\x00" in value for value in values)  # a multipart name may be None
 
 
 def every_value(multidict):

@@ -132,11 +132,16 @@ def test_no_route_fails_on_hostile_input(app, client, auth, rule, user):
 GET_RULES = [r for r in RULES if "GET" in r.methods]
 
 
+def example_value(name: str, converter):
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    if isinstance(converter, IntegerConverter):
+        return 1
+    return "csv" if name == "fmt" else SLUGS[0]
+
+
 def example_url(adapter, rule) -> str:
-    values = {name: SLUGS[0] if not isinstance(conv, IntegerConverter) else 1
-              for name, conv in rule._converters.items()}
-    if isinstance(rule._converters.get("fmt"), AnyConverter):
-        values["fmt"] = sorted(rule._converters["fmt"].items)[0]
+    values = {name: example_value(name, conv) for name, conv in rule._converters.items()}
     return adapter.build(rule.endpoint, values)
 
 
@@ -201,3 +206,10 @@ def test_an_unexpected_error_shows_no_stack_trace(database_url):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
+
+
+def test_a_multipart_part_without_a_usable_name_is_no_server_error(client, auth):
+    auth.login("admin-banon")
+    response = client.post("/account/password", data={"\r": "x"},
+                           content_type="multipart/form-data")
+    assert_no_server_error(response)
