@@ -225,9 +225,9 @@ def test_an_approved_unannounced_proposal_is_carried_into_the_new_draft_plan(
         "carry_out"
     )
     # The original continues only in the new plan: no further step where it was.
-    admin = db.session.scalar(select(User).where(User.username == "admin-banon"))
+    executive = db.session.scalar(select(User).where(User.username == "executive-banon"))
     with pytest.raises(WorkflowError, match=f"#{copy.id}"):
-        apply_transition(original, "announce", admin)
+        apply_transition(original, "announce", executive)
     db.session.rollback()
 
 

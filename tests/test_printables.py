@@ -34,6 +34,7 @@ def web_form_labels(client) -> list[str]:
     page = client.get("/o/ban-on/proposals/new").get_data(as_text=True)
     start = page.index('class="proposal-form"')
     form = page[start : page.index("</form>", start)]
+    form = re.sub(r'<div class="hp".*?</div>', "", form, flags=re.S)  # the honeypot: for scripts
     labels = re.findall(r"<label[^>]*>(?:<input[^>]*>)?\s*([^<]+?)\s*</label>", form)
     return [html.unescape(label) for label in labels]
 
