@@ -78,7 +78,8 @@ def urls(app) -> list[str]:
             if isinstance(converter, AnyConverter):
                 choices.append([(name, item) for item in sorted(converter.items)])
             else:
-                choices.append([(name, v) for v in values[name]])
+                # an argument the demo has no list for (a new route's): its first object
+                choices.append([(name, v) for v in values.get(name, [1])])
         for combination in itertools.islice(itertools.product(*choices), COMBINATIONS_MAX):
             _domain, path = rule.build(dict(combination), append_unknown=False)
             for query in QUERIES.get(rule.endpoint, [""]):

@@ -11,17 +11,25 @@ ALLOWED = {
     # codes and formats
     "PDF", "CSV", "XLSX", "xlsx", "csv", "pdf", "JSON", "API", "KPI", "SDGs", "SDG", "IP",
     "ID", "URL", "HTTP", "UTF", "MES", "PNG", "JPEG", "JPG", "WebP", "MB", "KB", "OK",
-    "e-plan", "FY", "B.E", "SHA",
+    "e-plan", "FY", "B.E", "SHA", "SMS", "SMTP", "SSL", "TLS", "STARTTLS", "QR",
+    "Add", "equalshares.net", "pabutools", "pb",  # Add1, the references of the rule, .pb
+    # the example username of the new-account form
+    "somchai-m",
 }  # fmt: skip
 #: names of methods the Thai text cites in Latin letters, in parentheses after the Thai name
-ALLOWED_PHRASES = ("Method of Equal Shares", "(greedy)", "Peters", "Skowron")
+ALLOWED_PHRASES = ("Method of Equal Shares", "(greedy)", "Peters", "Skowron",
+                   "channel access token", "channel secret", "API key", "name@example.com",
+                   "0-9, a-f")
+#: what is code in running text: placeholders ({to}), key=value lines, addresses (https://…)
+CODE_IN_TEXT = re.compile(r"\{\w+\}|\b\w+=|https?://\S+|\b[0-9A-Z]{5}-[0-9A-Z]{5}\b")
 #: attributes whose text a person reads or hears
 READ_ATTRS = {"placeholder", "title", "aria-label", "alt"}
 WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*[A-Za-z]|[A-Za-z]")
 
 
 class _Text(HTMLParser):
-    SKIP = {"script", "style", "code", "kbd", "samp", "pre"}
+    # a textarea holds stored data (an English notice being edited), not interface text
+    SKIP = {"script", "style", "code", "kbd", "samp", "pre", "textarea"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -60,6 +68,7 @@ def english_words(html: str, also_allowed: set[str] = frozenset()) -> list[str]:
     for line in visible_text(html).splitlines():
         for phrase in ALLOWED_PHRASES:
             line = line.replace(phrase, " ")
+        line = CODE_IN_TEXT.sub(" ", line)
         for token in line.split():
             if token in also_allowed or token.strip("()[],.:;·") in also_allowed:
                 continue

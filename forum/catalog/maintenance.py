@@ -51,7 +51,9 @@ def move(item, direction: int) -> bool:
         mine, theirs = item.number, other.number
         item.number = -mine  # numbers are positive: the negative one is free
         db.session.flush()
-        other.number, item.number = mine, theirs
+        other.number = mine
+        db.session.flush()  # one row at a time: the database checks uniqueness per statement
+        item.number = theirs
     db.session.flush()
     return True
 

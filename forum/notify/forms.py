@@ -117,7 +117,8 @@ class SettingsForm(FlaskForm):
                                validators=[Optional(), Length(max=500)])
     line_base_url = StringField(_l("LINE API address"), default="https://api.line.me",
                                 validators=[DataRequired(message=_l("Enter the address.")),
-                                            URL(require_tld=False), Length(max=255)])
+                                            URL(require_tld=False, message=_l("Enter a web address (https://…).")),
+                                             Length(max=255)])
     max_attempts = IntegerField(_l("Tries before a message is given up"), default=6, validators=[
         DataRequired(message=_l("Enter a number.")),
         NumberRange(min=1, max=50, message=_l("From 1 to 50."))])  # fmt: skip
