@@ -114,7 +114,7 @@ MATRIX = {
     "voting.results": ("GET", "/rounds/{round}/results", PUBLIC),
     "voting.api_results": ("GET", "/api/rounds/{round}/results", {"*": BAD}),  # 409 while open
     "voting.priorities": ("GET", "/o/{slug}/priorities", PUBLIC),
-    "voting.adopt": ("POST", "/rounds/{round}/adopt", {"officer": BAD, "*": NO}),
+    "voting.adopt": ("POST", "/rounds/{round}/adopt", {"officer": BAD, "admin": BAD, "*": NO}),
     "voting.pabulib": ("GET", "/rounds/{round}/round.pb", PUBLIC),  # open: to the round page
     "plans.show": ("GET", "/o/{slug}/plan", PUBLIC),
     "plans.download": ("GET", "/o/{slug}/plan/p02.pdf", PUBLIC),
