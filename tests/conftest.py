@@ -91,6 +91,35 @@ def database_url(template_database, tmp_path):
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+# The rate limits in tests: a Redis database number of their own, keys prefixed per test.
+LIMITS_REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own in the limits' Redis database, emptied afterwards."""
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield prefix
+    server = redis.Redis.from_url(LIMITS_REDIS_URL)
+    for key in server.scan_iter(f"*{prefix}*"):
+        server.delete(key)
+
+
+@pytest.fixture
+def limited(redis_prefix):
+    """Settings with the rate limits on, counted in the real Redis, behind one trusted proxy."""
+    return {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": LIMITS_REDIS_URL,
+        # Flask-Limiter is one extension object per process: the storage's own key prefix
+        # (re-read by every app) keeps each test's counts apart.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": redis_prefix},
+        "TRUSTED_PROXY_COUNT": 1,
+    }
+
+
 @pytest.fixture
 def app_config():
     """Override in a test module (or parametrize) to change settings."""

@@ -1,7 +1,6 @@
 """Log-in limits that hold behind a proxy and across workers (Redis), that an attacker cannot
 turn against the owner; logout that ends the session; no username probing by timing."""
 
-import uuid
 
 import pytest
 import redis
@@ -13,30 +12,8 @@ from forum.audit.models import LoginEvent
 from forum.auth import models as auth_models
 from forum.auth.models import User
 from forum.extensions import db
+from tests.conftest import LIMITS_REDIS_URL as REDIS_URL
 from tests.conftest import base_config
-
-REDIS_URL = "redis://127.0.0.1:6379/13"  # a database number of its own; keys prefixed per test
-
-
-@pytest.fixture
-def redis_prefix():
-    prefix = f"test-{uuid.uuid4().hex}"
-    yield prefix
-    server = redis.Redis.from_url(REDIS_URL)
-    for key in server.scan_iter(f"*{prefix}*"):
-        server.delete(key)
-
-
-@pytest.fixture
-def limited(redis_prefix):
-    return {
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        # Flask-Limiter is one extension object per process: the storage's own key prefix
-        # (re-read by every app) keeps each test's counts apart.
-        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": redis_prefix},
-        "TRUSTED_PROXY_COUNT": 1,
-    }
 
 
 def from_address(address: str) -> dict:

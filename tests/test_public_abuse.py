@@ -5,10 +5,8 @@ the office marking proposals as spam (one or a burst), reversibly and on the rec
 import io
 import re
 import time
-import uuid
 
 import pytest
-import redis
 from limits import parse_many
 from PIL import Image
 from sqlalchemy import func, select
@@ -20,26 +18,10 @@ from forum.proposals.models import Proposal
 from forum.workflow.models import Decision
 from tests.helpers import org, submitted_id, valid_proposal_form
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
-
 
 @pytest.fixture
-def redis_prefix():
-    prefix = f"test-{uuid.uuid4().hex}"
-    yield prefix
-    server = redis.Redis.from_url(REDIS_URL)
-    for key in server.scan_iter(f"*{prefix}*"):
-        server.delete(key)
-
-
-@pytest.fixture
-def app_config(redis_prefix):
-    return {
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": redis_prefix},
-        "TRUSTED_PROXY_COUNT": 1,
-    }
+def app_config(limited):
+    return limited
 
 
 def propose(client, slug="ban-on", address="198.51.100.7", **overrides):
