@@ -63,6 +63,15 @@ class Defaults:
     # Retention (forum/privacy/retention.py, run daily by the worker): proposers' phone
     # numbers this many years after their plan period ends; log-in and denial records after
     # this many days (the Computer Crime Act asks for at least 90 days of traffic data).
+    # The server's own SMTP (one-time account links by e-mail; forum/notify/server_mail.py).
+    # Unset MAIL_SERVER: no e-mail is offered. MAIL_SECURITY: starttls, ssl or none.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 587)
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY") or "starttls"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    MAIL_TIMEOUT_SECONDS = 10.0
     PROPOSER_PHONE_RETENTION_YEARS = 2
     ACCESS_LOG_RETENTION_DAYS = 180
 

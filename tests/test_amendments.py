@@ -15,7 +15,7 @@ from forum.plans.models import PlanVersion
 from forum.proposals.models import Proposal
 from forum.tracking.services import year_projects
 from forum.workflow.models import Decision
-from tests.helpers import org
+from tests.helpers import also_plan_officer, org
 from tests.test_workflow import as_user, flash_errors, khelang_admin, propose, record_meeting
 
 __all__ = ["khelang_admin"]  # the fixture, used by name
@@ -257,6 +257,7 @@ def test_second_officer_is_told_the_record_changed(client, auth):
     response = item(client, "ban-on", amendment, "change", version, proposal_id=project.id,
                     title="ชื่อจากเจ้าหน้าที่คนแรก", reason="เหตุผลแรก")  # fmt: skip
     assert response.status_code == 302
+    also_plan_officer("admin-banon")  # the clerk who also keeps the plan
     as_user(auth, "admin-banon")
     response = item(client, "ban-on", amendment, "change", version, proposal_id=project.id,
                     title="ชื่อจากคนที่สอง", reason="เหตุผลที่สอง")  # fmt: skip
