@@ -231,8 +231,9 @@ def test_amendment_on_a_version_no_longer_current_is_refused(client, auth):
                     target="ถนนยาว 250 เมตร", title=project.title,
                     reason="พิมพ์ความยาวถนนผิด")  # fmt: skip
     assert response.status_code == 302, flash_errors(response)
-    as_user(auth, "admin-banon")  # the administrator is not the executive
-    assert step(client, "ban-on", correction, "amendment_approve").status_code == 403
+    # the administrator is neither the executive nor the office: the draft is hidden from them
+    as_user(auth, "admin-banon")
+    assert step(client, "ban-on", correction, "amendment_approve").status_code == 404
     as_user(auth, "executive-banon")
     assert step(client, "ban-on", correction, "amendment_approve").status_code == 302
     assert versions("ban-on")[-1].number == 3
