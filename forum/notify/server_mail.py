@@ -51,5 +51,5 @@ def send_server_mail(to: str, subject: str, body: str) -> Outcome:
     mail["To"] = to
     mail["Subject"] = subject
     mail.set_content(body)
-    timeout = float(current_app.config.get("MAIL_TIMEOUT_SECONDS") or 10.0)
+    timeout = float(current_app.config.get("MAIL_TIMEOUT_SECONDS") or 10)
     return EmailSender().deliver(mail, smtp, timeout)
