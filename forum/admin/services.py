@@ -113,9 +113,12 @@ def create_account(username: str, display_name: str, actor=None, organization=No
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    created = {"username": username, "display_name": user.display_name,
+               "system_admin": system_admin}
+    if user.email:
+        created["email"] = user.email
     record_change(actor or user, organization, "account_created", f"user:{username}", None,
-                  {"username": username, "display_name": user.display_name,
-                   "email": user.email, "system_admin": system_admin})  # fmt: skip
+                  created)
     return user
 
 
