@@ -47,5 +47,5 @@ def email_link(actor, organization, link: AccountLink, organization_name: str,
     outcome = send_server_mail(link.user.email, subject, body)
     record_change(actor, organization, f"link_{link.purpose}_emailed",
                   f"user:{link.user.username}", None,
-                  {"to": link.user.email, "outcome": outcome.kind})  # fmt: skip
+                  {"to": link.user.email, "sent": outcome.kind == "sent"})  # fmt: skip
     return outcome
