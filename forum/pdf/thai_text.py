@@ -5,8 +5,8 @@ cut mid-syllable.  Here a cell's text is split at whitespace into chunks, each c
 words (cached: plans repeat the same phrases), words glued where a break is not allowed
 (before ๆ ฯ and closing brackets, after opening brackets and leading vowels, inside Latin or
 digit runs), and lines are filled greedily with the HarfBuzz widths.  A word wider than the
-cell is re-split into syllables, then into grapheme clusters, never between a letter and its
-combining marks.
+cell is cut between its words first (a dictionary compound into the words it is made of), then
+into syllables, then into grapheme clusters, never between a letter and its combining marks.
 """
 
 from __future__ import annotations
@@ -85,8 +85,16 @@ class Segmenter:
         self.words = frozenset(w for w in words if w and len(w) <= _MAX_WORD)
         self._tcc_pos = tcc_pos
 
-    def split(self, run: str) -> list[str]:
+    def split(self, run: str, whole: bool = True) -> list[str]:
+        """Words of ``run``.  With ``whole=False`` the run itself is not taken as one word and,
+        among the splits into fewest words, the most even one wins: the words a dictionary
+        compound is made of (องค์การ|บริหาร|ส่วน|จังหวัด, not องค์|การบริหาร|ส่วน|จังหวัด)."""
+        return [text for text, _ in self.split_known(run, whole)]
+
+    def split_known(self, run: str, whole: bool = True) -> list[tuple[str, bool]]:
+        """Like :meth:`split`, each piece with whether it is a dictionary word."""
         n = len(run)
+        sign = -1 if whole else 1
         ends = sorted({0, n} | {p for p in self._tcc_pos(run) if 0 < p < n})
         words = self.words
         best: dict[int, tuple[int, int, int]] = {0: (0, 0, 0)}
@@ -101,14 +109,14 @@ class Segmenter:
             while last < len(ends) and ends[last] - i <= _MAX_WORD:
                 last += 1
             for j in reversed(ends[k + 1 : last]):
-                if run[i:j] in words:
-                    cand = (unknown, count + 1, square - (j - i) ** 2)
+                if run[i:j] in words and (whole or j - i < n):
+                    cand = (unknown, count + 1, square + sign * (j - i) ** 2)
                     if j not in best or cand < best[j]:
                         best[j] = cand
                         back[j] = (i, True)
             # or one cluster outside the dictionary
             j = ends[k + 1]
-            cand = (unknown + (j - i), count + 1, square - (j - i) ** 2)
+            cand = (unknown + (j - i), count + 1, square + sign * (j - i) ** 2)
             if j not in best or cand < best[j]:
                 best[j] = cand
                 back[j] = (i, False)
@@ -119,14 +127,12 @@ class Segmenter:
             pieces.append((run[i:j], known))
             j = i
         pieces.reverse()
-        out: list[str] = []
-        prev_known = True
+        out: list[tuple[str, bool]] = []
         for text, known in pieces:
-            if out and not known and not prev_known:
-                out[-1] += text
+            if out and not known and not out[-1][1]:
+                out[-1] = (out[-1][0] + text, False)
             else:
-                out.append(text)
-            prev_known = known
+                out.append((text, known))
         return out
 
 
@@ -194,29 +200,65 @@ def syllables() -> Segmenter:
     return Segmenter(thai_syllables())
 
 
-@lru_cache(maxsize=20_000)
-def pieces(word: str) -> tuple[str, ...]:
-    """A too-long word cut into syllables (Thai) or at / - . _ (Latin), keeping marks on
-    their letters."""
+def _compound_words(run: str) -> list[str]:
+    """The dictionary words a dictionary compound is made of (องค์การบริหารส่วนจังหวัด:
+    องค์การ|บริหาร|ส่วน|จังหวัด); the run whole if it is not made of words only."""
+    split = segmenter().split_known(run, whole=False)
+    if all(known for _, known in split):
+        return [text for text, _ in split]
+    return [run]
+
+
+def _syllables(run: str) -> list[str]:
+    return syllables().split(run)
+
+
+def _split_thai_runs(word: str, split) -> list[str]:
+    """``word`` with each of its Thai runs cut by ``split``; other characters kept as they are."""
+    raw: list[str] = []
+    pos = 0
+    for m in _THAI_RUN.finditer(word):
+        if m.start() > pos:
+            raw.append(word[pos : m.start()])
+        raw.extend(split(m.group()))
+        pos = m.end()
+    if pos < len(word):
+        raw.append(word[pos:])
+    return raw
+
+
+def _glue(raw) -> list[str]:
     parts: list[str] = []
-    if _THAI.search(word):
-        raw = []
-        pos = 0
-        for m in _THAI_RUN.finditer(word):
-            if m.start() > pos:
-                raw.append(word[pos : m.start()])
-            raw.extend(syllables().split(m.group()))
-            pos = m.end()
-        if pos < len(word):
-            raw.append(word[pos:])
-    else:
-        raw = [p for p in re.split(r"(?<=[/\-._,])", word) if p]
     for p in raw:
+        if not p:
+            continue
         if parts and _joins_piece(parts[-1], p):
             parts[-1] += p
         else:
             parts.append(p)
-    return tuple(parts)
+    return parts
+
+
+@lru_cache(maxsize=20_000)
+def pieces(word: str) -> tuple[str, ...]:
+    """The next finer pieces a text too wide for its line may be cut into, coarsest first:
+    its words (a break unit may glue several), the words of a dictionary compound, syllables
+    (Thai) or the parts between / - . _ , (Latin), last grapheme clusters.  Marks stay on
+    their letters; one cluster gives ``(word,)``."""
+    if _THAI.search(word):
+        splits = (
+            tokens,
+            lambda w: _split_thai_runs(w, _compound_words),
+            lambda w: _split_thai_runs(w, _syllables),
+        )
+    else:
+        splits = (lambda w: re.split(r"(?<=[/\-._,])", w),)
+    for split in splits:
+        parts = _glue(split(word))
+        if len(parts) > 1:
+            return tuple(parts)
+    clusters = graphemes(word)
+    return tuple(clusters) if len(clusters) > 1 else (word,)
 
 
 def _joins_piece(left: str, right: str) -> bool:
@@ -233,29 +275,34 @@ class Line:
 def _fit(
     word: str, font: str, size: float, width: float, first: float
 ) -> list[tuple[Shaped, float]]:
-    """Cut a word wider than ``width`` into pieces that fit; the first piece must fit in
-    ``first`` (the rest of the current line) and is empty when nothing does.  A single grapheme
-    cluster always goes on a line of its own."""
+    """Cut a word wider than ``width`` into lines; the first must fit in ``first`` (the rest of
+    the current line) and is empty when nothing does.  A piece that fits a whole line moves to
+    the next one rather than being cut (between words before inside one, see :func:`pieces`);
+    a single grapheme cluster wider than a line goes on a line of its own."""
 
     def w(t: str) -> float:
         return shape(t, font).width * size / 1000
 
-    items: list[str] = []
-    for piece in pieces(word):
-        items.extend(graphemes(piece) if w(piece) > width else (piece,))
-    out: list[str] = []
-    cur = ""
-    room = first
-    for item in items:
-        if w(cur + item) <= room or (not cur and room == width):
-            cur += item
-        else:
-            out.append(cur)
-            cur = item
-            room = width
-    if cur:
-        out.append(cur)
-    return [(shape(t, font), w(t)) for t in out]
+    lines: list[str] = []
+    cur, room = "", first
+
+    def place(text: str) -> None:
+        nonlocal cur, room
+        if w(cur + text) <= room:
+            cur += text
+            return
+        finer = pieces(text) if w(text) > width else (text,)
+        if len(finer) == 1:
+            if cur or room < width:
+                lines.append(cur)
+            cur, room = text, width
+            return
+        for piece in finer:
+            place(piece)
+
+    place(word)
+    lines.append(cur)
+    return [(shape(t, font), w(t)) for t in lines]
 
 
 def wrap(text: str, width: float, font: str = REGULAR, size: float = 9.0) -> list[Line]:
