@@ -170,6 +170,15 @@ def test_only_a_word_wider_than_the_line_is_cut_and_then_between_clusters():
         assert unicodedata.category(line[0]) != "Mn", lines
 
 
+def test_common_words_win_over_rare_ones_of_the_same_count():
+    # โครง|การปรับปรุง is two dictionary words too; a narrow title column broke inside โครงการ
+    assert thai_text.units("โครงการปรับปรุงระบบประปา")[:2] == ("โครงการ", "ปรับปรุง")
+    assert thai_text.units("ผู้ได้รับประโยชน์") == ("ผู้", "ได้รับ", "ประโยชน์")
+    assert thai_text.units("ได้รับประทานอาหาร") == ("ได้", "รับประทาน", "อาหาร")
+    lines = _break_points(thai_text.wrap("โครงการปรับปรุงระบบประปาหมู่บ้าน", 57, fonts.REGULAR, 9))
+    assert lines[:2] == ["โครงการ", "ปรับปรุงระบบ"], lines
+
+
 def test_a_compound_in_brackets_keeps_its_brackets_on_its_words():
     lines = _break_points(thai_text.wrap(f"({LAMPANG_PAO})", 50.4, fonts.REGULAR, 9))
     assert "".join(lines) == f"({LAMPANG_PAO})"

@@ -11,6 +11,7 @@ into syllables, then into grapheme clusters, never between a letter and its comb
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -70,19 +71,24 @@ class Segmenter:
     Candidate word ends are the TCC boundaries (pythainlp.tokenize.tcc), so a word never ends
     inside a cluster.  Among all ways to cover a run with dictionary words and unknown
     clusters, the one with the fewest characters outside the dictionary wins, then the one
-    with the fewest words, then the one with longer words (largest sum of squared lengths:
-    ได้|รับประทาน|อาหาร rather than ได้รับ|ประ|ทานอาหาร).  PyThaiNLP's newmm chooses much the
-    same way (on the 533 distinct chunks of the sample and benchmark plans 515 split
-    identically; the rest differ where newmm has ป้อง|กันภัย, ติด|ตั้งลำ), but its trie of
-    dictionary nodes costs ~75 MB of memory where a plain set of the same words takes ~10 MB.
+    with the fewest words, then the one with the more common words (largest sum of log
+    frequencies in PyThaiNLP's TNC word counts: โครงการ|ปรับปรุง rather than
+    โครง|การปรับปรุง, which both dictionary matching and newmm chose, and which a narrow
+    column then broke inside โครงการ), then the one with longer words (largest sum of squared
+    lengths: ได้|รับประทาน|อาหาร rather than ได้รับ|ประ|ทานอาหาร).  On the 2,004 distinct
+    chunks of the sample and benchmark plans the frequencies changed 127 splits, all but
+    one (ทางการ|เกษตร) for the better.  newmm's trie of dictionary nodes costs ~75 MB of
+    memory where a plain set of the same words takes ~10 MB (the counts ~1 MB more).
     Neighbouring unknown clusters stay together as one unit; a short run before "." is an
     abbreviation (อสม. พ.ศ.) and stays whole.
     """
 
-    def __init__(self, words) -> None:
+    def __init__(self, words, freqs=()) -> None:
         from pythainlp.tokenize.tcc import tcc_pos
 
         self.words = frozenset(w for w in words if w and len(w) <= _MAX_WORD)
+        #: 100 x log frequency of the words a corpus counted more than once
+        self.weight = {w: round(100 * math.log(f)) for w, f in freqs if f > 1 and w in self.words}
         self._tcc_pos = tcc_pos
 
     def split(self, run: str, whole: bool = True) -> list[str]:
@@ -96,27 +102,29 @@ class Segmenter:
         n = len(run)
         sign = -1 if whole else 1
         ends = sorted({0, n} | {p for p in self._tcc_pos(run) if 0 < p < n})
-        words = self.words
-        best: dict[int, tuple[int, int, int]] = {0: (0, 0, 0)}
+        words, weight = self.words, self.weight
+        best: dict[int, tuple[int, int, int, int]] = {0: (0, 0, 0, 0)}
         back: dict[int, tuple[int, bool]] = {}
         for k, i in enumerate(ends[:-1]):
             score = best.get(i)
             if score is None:
                 continue
-            unknown, count, square = score
+            unknown, count, rare, square = score
             # dictionary words from i, longest first (kept on ties)
             last = k + 1
             while last < len(ends) and ends[last] - i <= _MAX_WORD:
                 last += 1
             for j in reversed(ends[k + 1 : last]):
-                if run[i:j] in words and (whole or j - i < n):
-                    cand = (unknown, count + 1, square + sign * (j - i) ** 2)
+                word = run[i:j]
+                if word in words and (whole or j - i < n):
+                    common = rare - weight.get(word, 0)
+                    cand = (unknown, count + 1, common, square + sign * (j - i) ** 2)
                     if j not in best or cand < best[j]:
                         best[j] = cand
                         back[j] = (i, True)
             # or one cluster outside the dictionary
             j = ends[k + 1]
-            cand = (unknown + (j - i), count + 1, square + sign * (j - i) ** 2)
+            cand = (unknown + (j - i), count + 1, rare, square + sign * (j - i) ** 2)
             if j not in best or cand < best[j]:
                 best[j] = cand
                 back[j] = (i, False)
@@ -138,9 +146,9 @@ class Segmenter:
 
 @lru_cache(maxsize=1)
 def segmenter() -> Segmenter:
-    from pythainlp.corpus import thai_words
+    from pythainlp.corpus import thai_words, tnc
 
-    return Segmenter(thai_words())
+    return Segmenter(thai_words(), tnc.word_freqs())
 
 
 def tokens(chunk: str) -> list[str]:
