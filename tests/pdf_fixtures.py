@@ -325,6 +325,15 @@ def reasons_document(n_projects: int, chars: int = 300, seed: int = 5) -> AnnexD
     )
 
 
+def with_reasons(doc: AnnexDocument, chars: int = 300) -> AnnexDocument:
+    """``doc`` as a เพิ่มเติม amendment annex, every project with a ``chars``-long reason."""
+    for k, p in enumerate(doc.projects()):
+        p.reason = long_reason(k, chars)
+    doc.amendment = "เพิ่มเติม ครั้งที่ 1/2567"
+    doc.numbering = "running"
+    return doc
+
+
 # --------------------------------------------------------------------------- PDF inspection
 
 SHAPING_WORDS = ["ที่", "นี่", "ผู้ใหญ่บ้าน", "ปั้น", "น้ำ", "ญี่ปุ่น", "ฐาน", "ฎีกา", "ปฏิบัติ", "ตำบล",

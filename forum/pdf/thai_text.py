@@ -146,9 +146,21 @@ class Segmenter:
 
 @lru_cache(maxsize=1)
 def segmenter() -> Segmenter:
-    from pythainlp.corpus import thai_words, tnc
+    from pythainlp.corpus import thai_words
 
-    return Segmenter(thai_words(), tnc.word_freqs())
+    return Segmenter(thai_words(), _word_counts())
+
+
+def _word_counts():
+    """(word, count) from the TNC word counts shipped with PyThaiNLP, read line by line
+    (pythainlp.corpus.tnc keeps the whole file in a cache: ~25 MB for the life of the process)."""
+    from importlib.resources import files
+
+    with files("pythainlp.corpus").joinpath("tnc_freq.txt").open(encoding="utf-8-sig") as fh:
+        for line in fh:
+            word, _, count = line.rstrip("\n").partition("\t")
+            if count.isdigit():
+                yield word, int(count)
 
 
 def tokens(chunk: str) -> list[str]:
