@@ -156,7 +156,10 @@ def _word_counts():
     (pythainlp.corpus.tnc keeps the whole file in a cache: ~25 MB for the life of the process)."""
     from importlib.resources import files
 
-    with files("pythainlp.corpus").joinpath("tnc_freq.txt").open(encoding="utf-8-sig") as fh:
+    path = files("pythainlp.corpus").joinpath("tnc_freq.txt")
+    if not path.is_file():  # another PyThaiNLP: segment without the counts
+        return
+    with path.open(encoding="utf-8-sig") as fh:
         for line in fh:
             word, _, count = line.rstrip("\n").partition("\t")
             if count.isdigit():
