@@ -9,6 +9,7 @@ Each measurement runs in a fresh subprocess so its memory peak is its own.  Repo
 
 Usage:  .venv/bin/python bench/bench_pdf.py [--sizes 300,1000,3000] [--forms p02,p01,p03]
                                             [--no-trace] [--extraction]
+A form "a-p02" is that form as an amendment annex, every project with a 300-character reason.
 Targets on the 2-core dev box: ผ.02 of 3,000 projects <= 10 s and <= 150 MB, linear growth.
 """
 
@@ -30,12 +31,15 @@ import json, resource, sys, time, tracemalloc
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 sys.path.insert(0, {tests!r})
-from pdf_fixtures import bench_document
+from pdf_fixtures import bench_document, with_reasons
 from forum.pdf import renderer_for
 from forum.pdf import fonts, thai_text
 fonts.register_fonts()
 thai_text.units("ผู้ใหญ่บ้านปั้นน้ำ")  # load the word list
-doc = bench_document({n}, form={form!r})
+form = {form!r}.removeprefix("a-")
+doc = bench_document({n}, form=form)
+if {form!r}.startswith("a-"):
+    with_reasons(doc)
 if {trace}:
     tracemalloc.start()
 t1 = time.perf_counter()
@@ -52,7 +56,7 @@ print(json.dumps({{
     "traced": traced / 2**20,
     "pages": renderer.page_count,
     "bytes": len(data),
-    "projects": sum(1 for p in doc.projects() if {form!r} == "p01" or p.kind == {form!r}),
+    "projects": sum(1 for p in doc.projects() if form == "p01" or p.kind == form),
 }}))
 """
 

@@ -270,6 +270,70 @@ def amendment_document(change: bool = True, **doc_kw) -> AnnexDocument:
     return doc
 
 
+#: เหตุผลความจำเป็น as offices write them: a paragraph, not a phrase
+REASONS = [
+    "เนื่องจากถนนสายดังกล่าวเป็นเส้นทางสัญจรหลักของประชาชนในหมู่บ้านและใช้ขนส่งผลผลิตทางการเกษตร"
+    "ออกสู่ตลาด ปัจจุบันผิวถนนชำรุดเสียหายเป็นหลุมเป็นบ่อ ในฤดูฝนมีน้ำท่วมขังทำให้เกิดอุบัติเหตุบ่อยครั้ง "
+    "ที่ประชุมประชาคมหมู่บ้านจึงมีมติให้บรรจุโครงการไว้ในแผนพัฒนาท้องถิ่นเพื่อขอรับการสนับสนุนงบประมาณ"
+    "แก้ไขปัญหาความเดือดร้อนของประชาชนโดยเร่งด่วน",
+    "ลำเหมืองสาธารณะตื้นเขินจากตะกอนดินและวัชพืชที่สะสมมาเป็นเวลานาน ทำให้ไม่สามารถระบายน้ำได้ในฤดูฝน"
+    "และไม่มีน้ำเพียงพอสำหรับการเกษตรในฤดูแล้ง เกษตรกรกว่าหนึ่งร้อยครัวเรือนได้รับผลกระทบ ผู้ใหญ่บ้าน"
+    "และคณะกรรมการหมู่บ้านได้เสนอโครงการต่อองค์การบริหารส่วนตำบลตามมติประชาคม จึงมีความจำเป็นต้อง"
+    "เพิ่มเติมโครงการนี้ในแผนพัฒนาท้องถิ่นเพื่อให้สามารถตั้งงบประมาณได้",
+    "สำนักงานสาธารณสุขจังหวัดแจ้งว่าอัตราผู้ป่วยโรคไข้เลือดออกในพื้นที่สูงกว่าค่าเฉลี่ยของจังหวัดติดต่อกัน"
+    "สองปี องค์การบริหารส่วนจังหวัดลำปางขอความร่วมมือให้องค์กรปกครองส่วนท้องถิ่นดำเนินการป้องกันและ"
+    "ควบคุมโรคอย่างต่อเนื่อง ร่วมกับอาสาสมัครสาธารณสุขประจำหมู่บ้านและโรงพยาบาลส่งเสริมสุขภาพตำบล "
+    "จึงต้องเพิ่มเติมโครงการเพื่อรองรับการดำเนินงานในปีงบประมาณถัดไป",
+]
+
+
+def long_reason(k: int, chars: int = 300) -> str:
+    """A reason of exactly ``chars`` characters (REASONS run on)."""
+    text = REASONS[k % len(REASONS)]
+    while len(text) < chars:
+        text += " " + REASONS[(k + 1) % len(REASONS)]
+    return text[:chars]
+
+
+def reasons_document(n_projects: int, chars: int = 300, seed: int = 5) -> AnnexDocument:
+    """A เพิ่มเติม amendment of ``n_projects`` in one group, each with a ``chars``-long reason."""
+    rng = random.Random(seed)
+    projects = []
+    for k in range(n_projects):
+        project = _project(rng)
+        project.reason = long_reason(k, chars)
+        projects.append(project)
+    strategy, programs = STRATEGIES[0]
+    group = AnnexGroup(
+        strategy_number=1,
+        strategy_title=strategy,
+        tactic_number="1.1",
+        tactic_title=f"ยกระดับ{strategy.removeprefix('การ')}",
+        program_name=programs[0],
+        projects=projects,
+    )
+    return AnnexDocument(
+        form="p02",
+        org_name=ORG,
+        district="งาว",
+        province="ลำปาง",
+        plan_title="แผนพัฒนาท้องถิ่น (พ.ศ. 2566 - 2570)",
+        years=list(YEARS),
+        groups=[group],
+        amendment="เพิ่มเติม ครั้งที่ 1/2567",
+        numbering="running",
+    )
+
+
+def with_reasons(doc: AnnexDocument, chars: int = 300) -> AnnexDocument:
+    """``doc`` as a เพิ่มเติม amendment annex, every project with a ``chars``-long reason."""
+    for k, p in enumerate(doc.projects()):
+        p.reason = long_reason(k, chars)
+    doc.amendment = "เพิ่มเติม ครั้งที่ 1/2567"
+    doc.numbering = "running"
+    return doc
+
+
 # --------------------------------------------------------------------------- PDF inspection
 
 SHAPING_WORDS = ["ที่", "นี่", "ผู้ใหญ่บ้าน", "ปั้น", "น้ำ", "ญี่ปุ่น", "ฐาน", "ฎีกา", "ปฏิบัติ", "ตำบล",

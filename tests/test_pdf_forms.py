@@ -2,17 +2,20 @@
 
 import dataclasses
 import io
+import re
+import subprocess
 
 import openpyxl
 import pytest
 
-from forum.pdf import render_annex, render_xlsx, renderer_for, write_annex
+from forum.pdf import fonts, render_annex, render_xlsx, renderer_for, write_annex
 from forum.pdf.fmt import amount
 from forum.pdf.p01 import summarise
 from tests.pdf_fixtures import (
     amendment_document,
     page_count,
     pdftotext,
+    reasons_document,
     sample_document,
     squash,
 )
@@ -232,3 +235,97 @@ def test_every_form_renders(mixed):
     for form in ("p01", "p02", "p02-1", "p02-2", "p03"):
         data = render_annex(dataclasses.replace(mixed, form=form))
         assert data.startswith(b"%PDF")
+
+
+LAMPANG_PAO = "องค์การบริหารส่วนจังหวัดลำปาง"
+WHOLE_WORDS = re.compile("(องค์การ|บริหาร|ส่วน|จังหวัด|ลำปาง)+")
+UNIT_HEADER = {"หน่วยงาน", "รับผิดชอบ", "หลัก", "รับผิดชอบหลัก"}
+
+
+def _column_lines(path, x0: float, x1: float, y0: float, y1: float) -> list[str]:
+    """The text lines pdftotext finds between x0 and x1 points from the left edge and y0 and
+    y1 from the top, top to bottom and page by page (the words of a line joined as found)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    lines: dict[tuple[int, float], str] = {}
+    for page, body in enumerate(html.split("<page ")[1:]):
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', body):
+            if x0 <= float(m[1]) < x1 and y0 <= float(m[2]) < y1:
+                key = (page, round(float(m[2]), 1))
+                lines[key] = lines.get(key, "") + m[3]
+    return [lines[k] for k in sorted(lines)]
+
+
+@pytest.mark.parametrize("amendment", [None, "เพิ่มเติม ครั้งที่ 1/2567"])
+def test_long_responsible_unit_breaks_between_its_words(tmp_path, amendment):
+    doc = sample_document(6, form="p02-1", seed=3, amendment=amendment)
+    for p in doc.projects():
+        p.responsible_unit = LAMPANG_PAO
+        p.reason = "ตามมติที่ประชุมประชาคม" if amendment else None
+    renderer = renderer_for(doc)
+    path = tmp_path / "unit.pdf"
+    path.write_bytes(renderer.render())
+    col, table = renderer.col["responsible_unit"], renderer.table
+    assert fonts.text_width(LAMPANG_PAO, fonts.REGULAR, 9) > table.inner(col, col + 1)
+    g = renderer.g
+    x0 = g.left + table.x[col]
+    frame = (g.pagesize[1] - g.frame_top, g.pagesize[1] - g.frame_bottom)
+    lines = [
+        line
+        for line in _column_lines(path, x0, x0 + table.columns[col].width, *frame)
+        if line not in UNIT_HEADER
+    ]
+    count = len(list(doc.projects()))
+    assert "".join(lines) == LAMPANG_PAO * count  # as typed: no hyphen or space added
+    assert len(lines) >= 2 * count
+    for line in lines:
+        assert WHOLE_WORDS.fullmatch(line), f"cut inside a word: {lines[:4]}"
+    if amendment is None:
+        assert lines[:3] == ["องค์การ", "บริหารส่วน", "จังหวัดลำปาง"]
+
+
+def _projects_per_page(renderer) -> list[int]:
+    counts = []
+    for page in renderer.flow.pages:
+        n = 0
+        for placed in page:
+            cells = getattr(placed.item, "cells", [])
+            first = cells[0] if cells else None
+            if first and first.col0 == 0 and first.col1 == 1 and first.lines:
+                n += "".join(r.text for r in first.lines[0].runs).isdigit()
+        counts.append(n)
+    return counts
+
+
+def test_amendment_reasons_get_a_readable_column(tmp_path):
+    # 300-character reasons in a column as wide as the others took 20 lines: one project a page
+    doc = reasons_document(24, chars=300)
+    renderer = renderer_for(doc)
+    path = tmp_path / "reasons.pdf"
+    path.write_bytes(renderer.render())
+    per_page = _projects_per_page(renderer)
+    assert sum(per_page) == 24
+    assert min(per_page[:-1]) >= 3 and max(per_page) >= 4, per_page
+    widths = {k: renderer.table.columns[i].width for k, i in renderer.col.items()}
+    assert widths["reason"] >= 150
+    assert widths["reason"] > 2.5 * widths["kpi"]
+    # the other columns keep most of the width they have with short reasons, the unit all
+    short = renderer_for(reasons_document(2, chars=40))
+    usual = {k: short.table.columns[i].width for k, i in short.col.items()}
+    assert widths["reason"] > 2 * usual["reason"]
+    for key in ("title", "objective", "target", "kpi", "expected_result"):
+        assert widths[key] >= 0.6 * usual[key]
+    assert widths["responsible_unit"] == usual["responsible_unit"]
+    flat = squash(pdftotext(path))
+    for p in doc.projects():
+        assert squash(p.reason) in flat
+
+
+def test_short_reasons_keep_the_usual_column():
+    renderer = renderer_for(reasons_document(12, chars=40))
+    renderer.render()
+    widths = {k: renderer.table.columns[i].width for k, i in renderer.col.items()}
+    # reason and expected result have the same weight in the form
+    assert widths["reason"] == pytest.approx(widths["expected_result"])
+    assert _projects_per_page(renderer)[1] >= 5

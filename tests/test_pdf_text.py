@@ -1,5 +1,6 @@
 """Thai text machinery of the annex PDFs: fonts, shaping, ToUnicode mapping, line breaking."""
 
+import re
 import unicodedata
 
 import pytest
@@ -130,6 +131,60 @@ def test_a_word_wider_than_the_cell_is_cut_between_clusters():
         assert text[0] not in THAI_MARKS and unicodedata.category(text[0]) != "Mn"
         assert text[0] not in "ะาำๅ"
         assert text[-1] not in "เแโใไ"
+
+
+LAMPANG_PAO = "องค์การบริหารส่วนจังหวัดลำปาง"
+#: a line of it may hold whole words only
+WHOLE_WORDS = re.compile("(องค์การ|บริหาร|ส่วน|จังหวัด|ลำปาง)+")
+
+
+def test_a_dictionary_compound_splits_into_its_words():
+    # the dictionary has the compound as one entry: it is one break unit...
+    assert thai_text.units(LAMPANG_PAO) == ("องค์การบริหารส่วนจังหวัด", "ลำปาง")
+    # ...which, when too wide, comes apart into the words it is made of, not its syllables
+    assert thai_text.pieces("องค์การบริหารส่วนจังหวัด") == ("องค์การ", "บริหาร", "ส่วน", "จังหวัด")
+    assert thai_text.pieces("ผู้ใหญ่บ้าน") == ("ผู้ใหญ่", "บ้าน")
+    # a word that is not made of words goes to syllables, then clusters
+    assert thai_text.pieces("จังหวัด") == ("จัง", "หวัด")
+    assert thai_text.pieces("หวัด") == ("ห", "วั", "ด")
+
+
+@pytest.mark.parametrize("width", [30, 42, 50.4, 55, 70, 90, 110])
+def test_a_long_compound_breaks_only_between_its_words(width):
+    lines = _break_points(thai_text.wrap(LAMPANG_PAO, width, fonts.REGULAR, 9))
+    assert len(lines) > 1
+    assert "".join(lines) == LAMPANG_PAO  # nothing inserted: no hyphen, no space
+    for line in lines:
+        assert WHOLE_WORDS.fullmatch(line), lines
+    if width == 50.4:  # the ผ.02/1 responsible-unit column
+        assert lines == ["องค์การ", "บริหารส่วน", "จังหวัดลำปาง"]
+
+
+def test_only_a_word_wider_than_the_line_is_cut_and_then_between_clusters():
+    # at 26 points องค์การ (28.7) does not fit; every other word does and stays whole
+    lines = _break_points(thai_text.wrap(LAMPANG_PAO, 26, fonts.REGULAR, 9))
+    assert lines == ["องค์", "การ", "บริหาร", "ส่วน", "จังหวัด", "ลำปาง"]
+    lines = _break_points(thai_text.wrap("จังหวัด", 14, fonts.REGULAR, 9))
+    assert "".join(lines) == "จังหวัด" and len(lines) > 2
+    for line in lines:
+        assert unicodedata.category(line[0]) != "Mn", lines
+
+
+def test_common_words_win_over_rare_ones_of_the_same_count():
+    # โครง|การปรับปรุง is two dictionary words too; a narrow title column broke inside โครงการ
+    assert thai_text.units("โครงการปรับปรุงระบบประปา")[:2] == ("โครงการ", "ปรับปรุง")
+    assert thai_text.units("ผู้ได้รับประโยชน์") == ("ผู้", "ได้รับ", "ประโยชน์")
+    assert thai_text.units("ได้รับประทานอาหาร") == ("ได้", "รับประทาน", "อาหาร")
+    lines = _break_points(thai_text.wrap("โครงการปรับปรุงระบบประปาหมู่บ้าน", 57, fonts.REGULAR, 9))
+    assert lines[:2] == ["โครงการ", "ปรับปรุงระบบ"], lines
+
+
+def test_a_compound_in_brackets_keeps_its_brackets_on_its_words():
+    lines = _break_points(thai_text.wrap(f"({LAMPANG_PAO})", 50.4, fonts.REGULAR, 9))
+    assert "".join(lines) == f"({LAMPANG_PAO})"
+    assert lines[0].startswith("(องค์การ") and lines[-1].endswith("ลำปาง)")
+    for line in lines:
+        assert WHOLE_WORDS.fullmatch(line.strip("()")), lines
 
 
 def test_latin_runs_break_at_spaces_or_punctuation():

@@ -48,6 +48,7 @@ def warm_up() -> None:
     fonts.register_fonts()
     thai_text.units("ผู้ใหญ่บ้าน")
     thai_text.pieces("ผู้ใหญ่บ้าน")
+    thai_text.syllables()
 
 
 def renderer_for(doc: AnnexDocument):

@@ -11,7 +11,7 @@ from .annex import (
     AnnexProject,
 )
 from .base import AnnexRenderer
-from .fonts import BOLD
+from .fonts import BOLD, REGULAR
 from .layout import (
     GRAND_FILL,
     MUTED,
@@ -25,6 +25,7 @@ from .layout import (
     para,
 )
 from .thai_text import clean
+from .widths import best_weight, measure
 
 NO_WIDTH = 22.0
 OLD_LABEL = "(เดิม)"
@@ -105,6 +106,8 @@ class DetailRenderer(AnnexRenderer):
     #: text columns shown in the title cell of a total row (its span ends after the last one)
     total_span_until = "target"
     item_word = "โครงการ"
+    #: text columns the เหตุผลความจำเป็น column may narrow (those holding phrases, not names)
+    reason_takes_from: tuple[str, ...] = ("title", "objective", "target", "kpi", "expected_result")
 
     def __init__(self, doc: AnnexDocument, **kw) -> None:
         super().__init__(doc, **kw)
@@ -113,14 +116,43 @@ class DetailRenderer(AnnexRenderer):
         self.keys = keys
         yw = year_width(len(self.years))
         fixed = [("no", NO_WIDTH, "center")] + [(f"y{y}", yw, "right") for y in self.years]
-        flex = [(k, w, "left") for k, _, w in self.columns if k in keys and w]
-        cols = self.columns_fit(fixed, flex)
+        flex = {k: w for k, _, w in self.columns if k in keys and w}
+        if "reason" in flex:
+            fixed, flex = self.widen_reason(fixed, flex)
+        cols = self.columns_fit(fixed, [(k, w, "left") for k, w in flex.items()])
         order: list[str] = []
         for k in keys:
             order += [f"y{y}" for y in self.years] if k == YEARS else [k]
         self.col = {k: i for i, k in enumerate(order)}
         self.table = Table([cols[k] for k in order], self.style)
         self.header = self._header()
+
+    def widen_reason(self, fixed: list, flex: dict[str, float]):
+        """The เหตุผลความจำเป็น column as wide as the reasons need (see forum.pdf.widths), taking
+        width from the columns in ``reason_takes_from``; the others keep their usual width."""
+        room = self.g.width - sum(w for _, w, _ in fixed)
+        total = sum(flex.values())
+        keep = [k for k in flex if k != "reason" and k not in self.reason_takes_from]
+        fixed = fixed + [(k, room * flex[k] / total, "left") for k in keep]
+        share = {k: w for k, w in flex.items() if k not in keep}
+        size, keys = self.style.size, [k for k in share if k != "reason"]
+        rows = []
+        for group in self.doc.groups:
+            for p in group.projects:
+                if self.kinds is not None and p.kind not in self.kinds:
+                    continue
+                row = {"reason": measure(clean(p.reason), REGULAR, size)}
+                for k in keys:
+                    text = clean(self.value(p, group, k, False))
+                    if p.is_change:
+                        text = f"{clean(self.value(p, group, k, True))}\n{text}"
+                    row[k] = measure(text, REGULAR, size)
+                rows.append(row)
+        share_room = room * sum(share.values()) / total
+        titles = {k: measure(clean(t), BOLD, size) for k, t, _ in self.columns if k in share}
+        pad = 2 * self.style.pad_x
+        share["reason"] = best_weight(share, "reason", share_room, pad, rows, titles)
+        return fixed, share
 
     @classmethod
     def keeps(cls, doc: AnnexDocument, key: str) -> bool:

@@ -12,6 +12,7 @@ class P03Renderer(DetailRenderer):
     kinds = ("p03",)
     item_word = "รายการ"
     total_span_until = "target"
+    reason_takes_from = ("program", "target")
     columns = (
         ("no", "ที่", 0),
         ("program", "แผนงาน", 1.0),

@@ -5,12 +5,13 @@ cut mid-syllable.  Here a cell's text is split at whitespace into chunks, each c
 words (cached: plans repeat the same phrases), words glued where a break is not allowed
 (before ๆ ฯ and closing brackets, after opening brackets and leading vowels, inside Latin or
 digit runs), and lines are filled greedily with the HarfBuzz widths.  A word wider than the
-cell is re-split into syllables, then into grapheme clusters, never between a letter and its
-combining marks.
+cell is cut between its words first (a dictionary compound into the words it is made of), then
+into syllables, then into grapheme clusters, never between a letter and its combining marks.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -70,45 +71,60 @@ class Segmenter:
     Candidate word ends are the TCC boundaries (pythainlp.tokenize.tcc), so a word never ends
     inside a cluster.  Among all ways to cover a run with dictionary words and unknown
     clusters, the one with the fewest characters outside the dictionary wins, then the one
-    with the fewest words, then the one with longer words (largest sum of squared lengths:
-    ได้|รับประทาน|อาหาร rather than ได้รับ|ประ|ทานอาหาร).  PyThaiNLP's newmm chooses much the
-    same way (on the 533 distinct chunks of the sample and benchmark plans 515 split
-    identically; the rest differ where newmm has ป้อง|กันภัย, ติด|ตั้งลำ), but its trie of
-    dictionary nodes costs ~75 MB of memory where a plain set of the same words takes ~10 MB.
+    with the fewest words, then the one with the more common words (largest sum of log
+    frequencies in PyThaiNLP's TNC word counts: โครงการ|ปรับปรุง rather than
+    โครง|การปรับปรุง, which both dictionary matching and newmm chose, and which a narrow
+    column then broke inside โครงการ), then the one with longer words (largest sum of squared
+    lengths: ได้|รับประทาน|อาหาร rather than ได้รับ|ประ|ทานอาหาร).  On the 2,004 distinct
+    chunks of the sample and benchmark plans the frequencies changed 127 splits, all but
+    one (ทางการ|เกษตร) for the better.  newmm's trie of dictionary nodes costs ~75 MB of
+    memory where a plain set of the same words takes ~10 MB (the counts ~1 MB more).
     Neighbouring unknown clusters stay together as one unit; a short run before "." is an
     abbreviation (อสม. พ.ศ.) and stays whole.
     """
 
-    def __init__(self, words) -> None:
+    def __init__(self, words, freqs=()) -> None:
         from pythainlp.tokenize.tcc import tcc_pos
 
         self.words = frozenset(w for w in words if w and len(w) <= _MAX_WORD)
+        #: 100 x log frequency of the words a corpus counted more than once
+        self.weight = {w: round(100 * math.log(f)) for w, f in freqs if f > 1 and w in self.words}
         self._tcc_pos = tcc_pos
 
-    def split(self, run: str) -> list[str]:
+    def split(self, run: str, whole: bool = True) -> list[str]:
+        """Words of ``run``.  With ``whole=False`` the run itself is not taken as one word and,
+        among the splits into fewest words, the most even one wins: the words a dictionary
+        compound is made of (องค์การ|บริหาร|ส่วน|จังหวัด, not องค์|การบริหาร|ส่วน|จังหวัด)."""
+        return [text for text, _ in self.split_known(run, whole)]
+
+    def split_known(self, run: str, whole: bool = True) -> list[tuple[str, bool]]:
+        """Like :meth:`split`, each piece with whether it is a dictionary word."""
         n = len(run)
+        sign = -1 if whole else 1
         ends = sorted({0, n} | {p for p in self._tcc_pos(run) if 0 < p < n})
-        words = self.words
-        best: dict[int, tuple[int, int, int]] = {0: (0, 0, 0)}
+        words, weight = self.words, self.weight
+        best: dict[int, tuple[int, int, int, int]] = {0: (0, 0, 0, 0)}
         back: dict[int, tuple[int, bool]] = {}
         for k, i in enumerate(ends[:-1]):
             score = best.get(i)
             if score is None:
                 continue
-            unknown, count, square = score
+            unknown, count, rare, square = score
             # dictionary words from i, longest first (kept on ties)
             last = k + 1
             while last < len(ends) and ends[last] - i <= _MAX_WORD:
                 last += 1
             for j in reversed(ends[k + 1 : last]):
-                if run[i:j] in words:
-                    cand = (unknown, count + 1, square - (j - i) ** 2)
+                word = run[i:j]
+                if word in words and (whole or j - i < n):
+                    common = rare - weight.get(word, 0)
+                    cand = (unknown, count + 1, common, square + sign * (j - i) ** 2)
                     if j not in best or cand < best[j]:
                         best[j] = cand
                         back[j] = (i, True)
             # or one cluster outside the dictionary
             j = ends[k + 1]
-            cand = (unknown + (j - i), count + 1, square - (j - i) ** 2)
+            cand = (unknown + (j - i), count + 1, rare, square + sign * (j - i) ** 2)
             if j not in best or cand < best[j]:
                 best[j] = cand
                 back[j] = (i, False)
@@ -119,14 +135,12 @@ class Segmenter:
             pieces.append((run[i:j], known))
             j = i
         pieces.reverse()
-        out: list[str] = []
-        prev_known = True
+        out: list[tuple[str, bool]] = []
         for text, known in pieces:
-            if out and not known and not prev_known:
-                out[-1] += text
+            if out and not known and not out[-1][1]:
+                out[-1] = (out[-1][0] + text, False)
             else:
-                out.append(text)
-            prev_known = known
+                out.append((text, known))
         return out
 
 
@@ -134,7 +148,22 @@ class Segmenter:
 def segmenter() -> Segmenter:
     from pythainlp.corpus import thai_words
 
-    return Segmenter(thai_words())
+    return Segmenter(thai_words(), _word_counts())
+
+
+def _word_counts():
+    """(word, count) from the TNC word counts shipped with PyThaiNLP, read line by line
+    (pythainlp.corpus.tnc keeps the whole file in a cache: ~25 MB for the life of the process)."""
+    from importlib.resources import files
+
+    path = files("pythainlp.corpus").joinpath("tnc_freq.txt")
+    if not path.is_file():  # another PyThaiNLP: segment without the counts
+        return
+    with path.open(encoding="utf-8-sig") as fh:
+        for line in fh:
+            word, _, count = line.rstrip("\n").partition("\t")
+            if count.isdigit():
+                yield word, int(count)
 
 
 def tokens(chunk: str) -> list[str]:
@@ -194,29 +223,65 @@ def syllables() -> Segmenter:
     return Segmenter(thai_syllables())
 
 
-@lru_cache(maxsize=20_000)
-def pieces(word: str) -> tuple[str, ...]:
-    """A too-long word cut into syllables (Thai) or at / - . _ (Latin), keeping marks on
-    their letters."""
+def _compound_words(run: str) -> list[str]:
+    """The dictionary words a dictionary compound is made of (องค์การบริหารส่วนจังหวัด:
+    องค์การ|บริหาร|ส่วน|จังหวัด); the run whole if it is not made of words only."""
+    split = segmenter().split_known(run, whole=False)
+    if all(known for _, known in split):
+        return [text for text, _ in split]
+    return [run]
+
+
+def _syllables(run: str) -> list[str]:
+    return syllables().split(run)
+
+
+def _split_thai_runs(word: str, split) -> list[str]:
+    """``word`` with each of its Thai runs cut by ``split``; other characters kept as they are."""
+    raw: list[str] = []
+    pos = 0
+    for m in _THAI_RUN.finditer(word):
+        if m.start() > pos:
+            raw.append(word[pos : m.start()])
+        raw.extend(split(m.group()))
+        pos = m.end()
+    if pos < len(word):
+        raw.append(word[pos:])
+    return raw
+
+
+def _glue(raw) -> list[str]:
     parts: list[str] = []
-    if _THAI.search(word):
-        raw = []
-        pos = 0
-        for m in _THAI_RUN.finditer(word):
-            if m.start() > pos:
-                raw.append(word[pos : m.start()])
-            raw.extend(syllables().split(m.group()))
-            pos = m.end()
-        if pos < len(word):
-            raw.append(word[pos:])
-    else:
-        raw = [p for p in re.split(r"(?<=[/\-._,])", word) if p]
     for p in raw:
+        if not p:
+            continue
         if parts and _joins_piece(parts[-1], p):
             parts[-1] += p
         else:
             parts.append(p)
-    return tuple(parts)
+    return parts
+
+
+@lru_cache(maxsize=20_000)
+def pieces(word: str) -> tuple[str, ...]:
+    """The next finer pieces a text too wide for its line may be cut into, coarsest first:
+    its words (a break unit may glue several), the words of a dictionary compound, syllables
+    (Thai) or the parts between / - . _ , (Latin), last grapheme clusters.  Marks stay on
+    their letters; one cluster gives ``(word,)``."""
+    if _THAI.search(word):
+        splits = (
+            tokens,
+            lambda w: _split_thai_runs(w, _compound_words),
+            lambda w: _split_thai_runs(w, _syllables),
+        )
+    else:
+        splits = (lambda w: re.split(r"(?<=[/\-._,])", w),)
+    for split in splits:
+        parts = _glue(split(word))
+        if len(parts) > 1:
+            return tuple(parts)
+    clusters = graphemes(word)
+    return tuple(clusters) if len(clusters) > 1 else (word,)
 
 
 def _joins_piece(left: str, right: str) -> bool:
@@ -233,29 +298,34 @@ class Line:
 def _fit(
     word: str, font: str, size: float, width: float, first: float
 ) -> list[tuple[Shaped, float]]:
-    """Cut a word wider than ``width`` into pieces that fit; the first piece must fit in
-    ``first`` (the rest of the current line) and is empty when nothing does.  A single grapheme
-    cluster always goes on a line of its own."""
+    """Cut a word wider than ``width`` into lines; the first must fit in ``first`` (the rest of
+    the current line) and is empty when nothing does.  A piece that fits a whole line moves to
+    the next one rather than being cut (between words before inside one, see :func:`pieces`);
+    a single grapheme cluster wider than a line goes on a line of its own."""
 
     def w(t: str) -> float:
         return shape(t, font).width * size / 1000
 
-    items: list[str] = []
-    for piece in pieces(word):
-        items.extend(graphemes(piece) if w(piece) > width else (piece,))
-    out: list[str] = []
-    cur = ""
-    room = first
-    for item in items:
-        if w(cur + item) <= room or (not cur and room == width):
-            cur += item
-        else:
-            out.append(cur)
-            cur = item
-            room = width
-    if cur:
-        out.append(cur)
-    return [(shape(t, font), w(t)) for t in out]
+    lines: list[str] = []
+    cur, room = "", first
+
+    def place(text: str) -> None:
+        nonlocal cur, room
+        if w(cur + text) <= room:
+            cur += text
+            return
+        finer = pieces(text) if w(text) > width else (text,)
+        if len(finer) == 1:
+            if cur or room < width:
+                lines.append(cur)
+            cur, room = text, width
+            return
+        for piece in finer:
+            place(piece)
+
+    place(word)
+    lines.append(cur)
+    return [(shape(t, font), w(t)) for t in lines]
 
 
 def wrap(text: str, width: float, font: str = REGULAR, size: float = 9.0) -> list[Line]:
