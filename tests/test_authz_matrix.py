@@ -187,6 +187,7 @@ MATRIX = {
     "home.index": ("GET", "/home", {"anon": NO, "villager": NO, "*": OK}),
     "favicon": ("GET", "/favicon.ico", PUBLIC),
     "meetings.decide": ("GET", "/meetings/{meeting}/decide", OFFICE_ONLY),
+    "workflow.step_list": ("GET", "/o/{slug}/proposals/steps/screen", OFFICE_ONLY),
     # administration: the system administrator's organizations …
     "admin.organizations": ("GET", "/admin", SYSTEM_ADMIN),
     "admin.new_organization": ("GET", "/admin/organizations/new", SYSTEM_ADMIN),
