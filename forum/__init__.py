@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum.config import DEV_SECRET_KEY, Defaults, database_url_from_env
+from forum.config import DEV_SECRET_KEY, MAIL_SETTINGS, Defaults, database_url_from_env
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -53,6 +53,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env("PRACHAKHOM")  # e.g. PRACHAKHOM_UPLOAD_DIR=/srv/uploads
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    for name in MAIL_SETTINGS:  # the usual MAIL_* names work without the PRACHAKHOM_ prefix
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     if url := database_url_from_env():
         app.config["SQLALCHEMY_DATABASE_URI"] = url
     if test_config:

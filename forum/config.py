@@ -63,6 +63,16 @@ class Defaults:
     # Retention (forum/privacy/retention.py, run daily by the worker): proposers' phone
     # numbers this many years after their plan period ends; log-in and denial records after
     # this many days (the Computer Crime Act asks for at least 90 days of traffic data).
+    # The server's own SMTP (one-time account links by e-mail; forum/notify/server_mail.py).
+    # Unset MAIL_SERVER: no e-mail is offered. MAIL_SECURITY: starttls, ssl or none.
+    # Also read from the environment under these very names (create_app, MAIL_SETTINGS).
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = None
+    MAIL_TIMEOUT_SECONDS = 10.0
     PROPOSER_PHONE_RETENTION_YEARS = 2
     ACCESS_LOG_RETENTION_DAYS = 180
 
@@ -76,3 +86,7 @@ def database_url_from_env() -> str | None:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_SECURITY", "MAIL_USERNAME", "MAIL_PASSWORD",
+                 "MAIL_FROM", "MAIL_TIMEOUT_SECONDS")  # fmt: skip

@@ -52,3 +52,12 @@ def shown_tracking_code(client, response) -> str:
     match = re.search(r'class="tracking-code"[^>]*>([^<]+)<', page)
     assert match, "the confirmation shows no tracking code"
     return match.group(1).strip()
+
+
+def also_plan_officer(username: str, slug: str = "ban-on") -> None:
+    """Give an account the plan-officer role too (one clerk doing both jobs in a small อบต.)."""
+    from forum.auth.models import Membership, Role, User
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    user.memberships.append(Membership(organization=org(slug), role=Role.PLAN_OFFICER))
+    db.session.commit()

@@ -505,3 +505,179 @@ def test_demo_people_were_made_through_the_services(app):
     assert {"user:executive-banon", "user:village1-banon", "user:admin-lampang"} <= made
     assert db.session.scalar(select(db.func.count(Membership.id)).where(
         Membership.starts_on.is_(None))) == 0  # fmt: skip
+
+
+# --- the administrator and the plan office -----------------------------------------------------
+
+
+def test_the_administrator_does_plan_work_only_with_the_plan_officer_role(client, auth):
+    auth.login("admin-banon")
+    for office_page in ("/o/ban-on/tracking", "/o/ban-on/meetings/new", "/o/ban-on/imports/new"):
+        assert client.get(office_page).status_code == 403, office_page
+    for settings_page in ("/o/ban-on/catalog/import", "/o/ban-on/periods",
+                          "/o/ban-on/settings/quorum", "/o/ban-on/audit"):  # fmt: skip
+        assert client.get(settings_page).status_code == 200, settings_page
+    home = client.get("/home").get_data(as_text=True)
+    assert 'href="/o/ban-on/admin"' in home and 'href="/o/ban-on/tracking' not in home
+
+    # one clerk doing both jobs in a small อบต.: the administrator gives themself the role
+    admin = user("admin-banon")
+    response = client.post(f"/o/ban-on/admin/people/{admin.id}", data={"role-role": "plan_officer"})
+    assert response.status_code == 302, field_errors(response)
+    page = client.get(f"/o/ban-on/admin/people/{admin.id}").get_data(as_text=True)
+    assert "ผู้ดูแลระบบ" in page and "เจ้าหน้าที่แผน" in page
+    for office_page in ("/o/ban-on/tracking", "/o/ban-on/meetings/new", "/o/ban-on/imports/new"):
+        response = client.get(office_page)
+        assert response.status_code in (200, 302), office_page
+        assert "/login" not in response.headers.get("Location", "")
+    assert client.get("/o/ban-on/admin/people").status_code == 200  # still the administrator
+    assert changes("role_granted")[-1].subject == "user:admin-banon role:plan_officer"
+
+
+# --- one-time links by e-mail (the server's SMTP, MAIL_*) ----------------------------------------
+
+
+@pytest.fixture
+def mail_server(app):
+    """aiosmtpd on loopback as the server's SMTP."""
+    from tests.loopback import SmtpSink
+
+    sink = SmtpSink().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_SECURITY="none",
+                      MAIL_FROM="plan@ban-on.example.go.th", MAIL_TIMEOUT_SECONDS=5)  # fmt: skip
+    yield sink
+    sink.stop()
+
+
+def sheet_token(response) -> str:
+    match = re.search(r'name="token" type="hidden" value="([^"]+)"',
+                      response.get_data(as_text=True))  # fmt: skip
+    assert match, response.get_data(as_text=True)[:3000]
+    return match.group(1)
+
+
+def received(sink) -> list:
+    import email
+    from email.policy import default
+
+    return [email.message_from_bytes(e.content, policy=default) for e in sink.envelopes]
+
+
+def test_invitation_is_emailed_in_thai_and_its_link_sets_the_password(client, auth, mail_server):
+    auth.login("admin-banon")
+    response = new_person(client, email="Somsri@Example.COM")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'action="/admin/link-email"' in page and "Somsri@example.com" in page
+    token = sheet_token(response)
+    assert not mail_server.envelopes  # nothing is sent before the administrator asks
+
+    sent = client.post("/admin/link-email", data={"token": token})
+    assert sent.status_code == 200
+    assert "ส่งลิงก์ไปที่ Somsri@example.com แล้ว" in sent.get_data(as_text=True)
+    assert link_token(sent) == token  # the same link page, to print or show as well
+    [envelope] = mail_server.envelopes
+    assert envelope.rcpt_tos == ["Somsri@example.com"]
+    [mail] = received(mail_server)
+    body = mail.get_content()
+    assert mail["From"] == "plan@ban-on.example.go.th"
+    assert "somsri-m1" in mail["Subject"] and "ยินดีต้อนรับ" in mail["Subject"]
+    assert "ชื่อผู้ใช้: somsri-m1" in body and "องค์การบริหารส่วนตำบลบ้านอ้อน" in body
+    address = re.search(r"http\S+/set-password/(\S+)", body)
+    assert address and address.group(1) == token
+
+    [record] = changes("link_invitation_emailed")
+    assert record.subject == "user:somsri-m1" and record.actor.username == "admin-banon"
+    assert record.after == {"to": "Somsri@example.com", "sent": True}
+    stored = db.session.execute(text("SELECT * FROM admin_change")).all()
+    assert token not in repr(stored)  # the token is never kept
+    audit = client.get("/o/ban-on/audit").get_data(as_text=True)
+    assert "link_invitation_emailed" in audit and token not in audit
+
+    # nobody but the issuer can have it sent (or sent again) with the token
+    login(client, "officer-banon")
+    assert client.post("/admin/link-email", data={"token": token}).status_code == 404
+    client.post("/logout")
+    ok = client.post(f"/set-password/{address.group(1)}",
+                     data={"new_password": STRONG, "confirm_password": STRONG})  # fmt: skip
+    assert ok.status_code == 302
+    assert login(client, "somsri-m1", STRONG).status_code == 302
+
+
+def test_reset_link_is_emailed_to_the_address_saved_on_the_person_page(client, auth, mail_server):
+    auth.login("admin-banon")
+    officer = user("officer-banon")
+    response = client.post(f"/o/ban-on/admin/people/{officer.id}",
+                           data={"name-display_name": officer.display_name,
+                                 "name-email": "plan.officer@ban-on.example.go.th"})  # fmt: skip
+    assert response.status_code == 302, field_errors(response)
+    assert changes("person_updated")[-1].after == {"email": "plan.officer@ban-on.example.go.th"}
+    response = client.post(f"/o/ban-on/admin/people/{officer.id}/link")
+    token = sheet_token(response)
+    assert client.post("/admin/link-email", data={"token": token}).status_code == 200
+    [mail] = received(mail_server)
+    assert "ตั้งรหัสผ่านใหม่" in mail["Subject"] and token in mail.get_content()
+    assert changes("link_reset_emailed")[-1].subject == "user:officer-banon"
+
+
+def test_first_administrator_gets_the_invitation_by_email(client, auth, mail_server):
+    login(client, "admin-lampang")
+    ban_on = org("ban-on")
+    form = {"username": "palad-banon", "display_name": "ปลัด อบต.", "role": "admin",
+            "email": "palad@ban-on.example.go.th"}
+    response = client.post(f"/admin/organizations/{ban_on.id}/first-admin", data=form)
+    assert response.status_code == 200 and 'action="/admin/link-email"' in response.get_data(
+        as_text=True)  # fmt: skip
+    assert client.post("/admin/link-email",
+                       data={"token": sheet_token(response)}).status_code == 200  # fmt: skip
+    assert [e.rcpt_tos for e in mail_server.envelopes] == [["palad@ban-on.example.go.th"]]
+
+
+def test_smtp_down_says_so_and_the_link_page_stays(client, auth, mail_server):
+    from tests.loopback import free_port
+
+    auth.login("admin-banon")
+    response = new_person(client, email="somsri@example.com")
+    token = sheet_token(response)
+    client.application.config["MAIL_PORT"] = free_port()
+    failed = client.post("/admin/link-email", data={"token": token})
+    assert failed.status_code == 200 and link_token(failed) == token
+    assert "ส่งอีเมลไม่สำเร็จ" in failed.get_data(as_text=True)
+    assert changes("link_invitation_emailed")[-1].after["sent"] is False
+
+
+def test_without_smtp_there_is_no_email_button_and_a_post_is_refused(client, auth):
+    auth.login("admin-banon")
+    response = new_person(client, email="somsri@example.com")
+    assert response.status_code == 200
+    assert "/admin/link-email" not in response.get_data(as_text=True)
+    token = sheet_token(response)
+    assert client.post("/admin/link-email", data={"token": token}).status_code == 404
+    assert changes("link_invitation_emailed") == []
+
+
+def test_an_account_without_email_gets_no_email_button(client, auth, mail_server):
+    auth.login("admin-banon")
+    response = new_person(client)
+    assert "/admin/link-email" not in response.get_data(as_text=True)
+    assert client.post("/admin/link-email",
+                       data={"token": sheet_token(response)}).status_code == 404  # fmt: skip
+    assert not mail_server.envelopes
+
+
+def test_invalid_email_is_refused_in_thai_next_to_the_field(client, auth):
+    thai = "กรอกที่อยู่อีเมล เช่น name@example.com"
+    auth.login("admin-banon")
+    response = new_person(client, email="somsri at example")
+    assert response.status_code == 422 and field_errors(response) == [thai]
+    assert 'value="somsri at example"' in response.get_data(as_text=True)  # what was typed
+    assert user("somsri-m1") is None  # nothing half-saved
+    officer = user("officer-banon")
+    response = client.post(f"/o/ban-on/admin/people/{officer.id}",
+                           data={"name-display_name": "x", "name-email": "a@b"})  # fmt: skip
+    assert response.status_code == 422 and field_errors(response) == [thai]
+    login(client, "admin-lampang")
+    response = client.post(f"/admin/organizations/{org('ban-on').id}/first-admin",
+                           data={"username": "palad-banon", "display_name": "ปลัด",
+                                 "role": "admin", "email": "palad@"})  # fmt: skip
+    assert response.status_code == 422 and field_errors(response) == [thai]

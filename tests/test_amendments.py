@@ -15,7 +15,7 @@ from forum.plans.models import PlanVersion
 from forum.proposals.models import Proposal
 from forum.tracking.services import year_projects
 from forum.workflow.models import Decision
-from tests.helpers import org
+from tests.helpers import also_plan_officer, org
 from tests.test_workflow import as_user, flash_errors, khelang_admin, propose, record_meeting
 
 __all__ = ["khelang_admin"]  # the fixture, used by name
@@ -231,8 +231,9 @@ def test_amendment_on_a_version_no_longer_current_is_refused(client, auth):
                     target="ถนนยาว 250 เมตร", title=project.title,
                     reason="พิมพ์ความยาวถนนผิด")  # fmt: skip
     assert response.status_code == 302, flash_errors(response)
-    as_user(auth, "admin-banon")  # the administrator is not the executive
-    assert step(client, "ban-on", correction, "amendment_approve").status_code == 403
+    # the administrator is neither the executive nor the office: the draft is hidden from them
+    as_user(auth, "admin-banon")
+    assert step(client, "ban-on", correction, "amendment_approve").status_code == 404
     as_user(auth, "executive-banon")
     assert step(client, "ban-on", correction, "amendment_approve").status_code == 302
     assert versions("ban-on")[-1].number == 3
@@ -257,6 +258,7 @@ def test_second_officer_is_told_the_record_changed(client, auth):
     response = item(client, "ban-on", amendment, "change", version, proposal_id=project.id,
                     title="ชื่อจากเจ้าหน้าที่คนแรก", reason="เหตุผลแรก")  # fmt: skip
     assert response.status_code == 302
+    also_plan_officer("admin-banon")  # the clerk who also keeps the plan
     as_user(auth, "admin-banon")
     response = item(client, "ban-on", amendment, "change", version, proposal_id=project.id,
                     title="ชื่อจากคนที่สอง", reason="เหตุผลที่สอง")  # fmt: skip

@@ -39,34 +39,38 @@ USERS = {
 # Path templates are filled from the scene: {slug}, {proposal}, {draft}, {meeting}, {round},
 # {strategy}, {tactic}, {code}, {job}.
 OK, BAD, NO = "ok", "bad", "no"
-# The administrator keeps the office's plan work; the executive does not have it.
-OFFICE_ONLY = {"officer": OK, "admin": OK, "*": NO}
-IMPORTERS = {"officer": OK, "admin": OK, "village1": OK, "village2": OK, "*": NO}
+# Plan work needs the plan-officer role: neither the administrator (accounts and settings)
+# nor the executive has it.
+OFFICE_ONLY = {"officer": OK, "*": NO}
+# The organization's settings the administrator keeps with the office: the strategy catalog,
+# plan periods, personal-data requests, the notification queue.
+SETTINGS = {"officer": OK, "admin": OK, "*": NO}
+IMPORTERS = {"officer": OK, "village1": OK, "village2": OK, "*": NO}
 ORG_ADMIN = {"admin": OK, "*": NO}  # the organization's own administrator only
 SYSTEM_ADMIN = {"sysadmin": OK, "*": NO}
 PUBLIC = {"*": OK}
 MATRIX = {
     "organizations.index": ("GET", "/", PUBLIC),
     "organizations.show": ("GET", "/o/{slug}", PUBLIC),
-    "organizations.periods": ("GET", "/o/{slug}/periods", OFFICE_ONLY),
+    "organizations.periods": ("GET", "/o/{slug}/periods", SETTINGS),
     "auth.login": ("GET", "/login", PUBLIC),
     "auth.logout": ("POST", "/logout", {"anon": NO, "villager": NO, "*": OK}),
     "auth.set_language": ("POST", "/language/en", PUBLIC),
     "auth.change_password": ("GET", "/account/password", {"anon": NO, "villager": NO, "*": OK}),
     "catalog.show": ("GET", "/o/{slug}/catalog", PUBLIC),
-    "catalog.edit_vision": ("GET", "/o/{slug}/catalog/vision", OFFICE_ONLY),
-    "catalog.edit_strategy": ("GET", "/o/{slug}/catalog/strategies/{strategy}", OFFICE_ONLY),
-    "catalog.edit_tactic": ("GET", "/o/{slug}/catalog/tactics/{tactic}", OFFICE_ONLY),
+    "catalog.edit_vision": ("GET", "/o/{slug}/catalog/vision", SETTINGS),
+    "catalog.edit_strategy": ("GET", "/o/{slug}/catalog/strategies/{strategy}", SETTINGS),
+    "catalog.edit_tactic": ("GET", "/o/{slug}/catalog/tactics/{tactic}", SETTINGS),
     "catalog.new_tactic": (
-        "GET", "/o/{slug}/catalog/strategies/{strategy}/tactics/new", OFFICE_ONLY
+        "GET", "/o/{slug}/catalog/strategies/{strategy}/tactics/new", SETTINGS
     ),
-    "catalog.import_text": ("GET", "/o/{slug}/catalog/import", OFFICE_ONLY),
-    "catalog.edit_text_item": ("GET", "/o/{slug}/catalog/goal/{goal}/text", OFFICE_ONLY),
+    "catalog.import_text": ("GET", "/o/{slug}/catalog/import", SETTINGS),
+    "catalog.edit_text_item": ("GET", "/o/{slug}/catalog/goal/{goal}/text", SETTINGS),
     "catalog.new_text_item": (
-        "GET", "/o/{slug}/catalog/strategies/{strategy}/goal/new", OFFICE_ONLY
+        "GET", "/o/{slug}/catalog/strategies/{strategy}/goal/new", SETTINGS
     ),
-    "catalog.retire_item": ("POST", "/o/{slug}/catalog/tactic/{tactic}/retire", OFFICE_ONLY),
-    "catalog.move_item": ("POST", "/o/{slug}/catalog/tactic/{tactic}/move", OFFICE_ONLY),
+    "catalog.retire_item": ("POST", "/o/{slug}/catalog/tactic/{tactic}/retire", SETTINGS),
+    "catalog.move_item": ("POST", "/o/{slug}/catalog/tactic/{tactic}/move", SETTINGS),
     "proposals.index": ("GET", "/o/{slug}/proposals", PUBLIC),
     "proposals.new": ("GET", "/o/{slug}/proposals/new", PUBLIC),
     "proposals.submitted": ("GET", "/proposals/{proposal}/submitted", PUBLIC),
@@ -80,9 +84,9 @@ MATRIX = {
     "proposals.photo": ("GET", "/proposals/{proposal}/photos/" + "0" * 32 + ".jpg", {"*": NO}),
     # a draft of village 1: only its own committee and the office see or change it
     "proposals.edit": ("GET", "/proposals/{draft}/edit", {"village1": OK, "officer": OK,
-                                                         "admin": OK, "*": NO}),
+                                                         "*": NO}),
     "proposals.submit": ("POST", "/proposals/{draft}/submit",
-                         {"village1": OK, "officer": OK, "admin": OK, "*": NO}),
+                         {"village1": OK, "officer": OK, "*": NO}),
     # withdrawing a submitted proposal: its proposer (tracking code) or its village committee
     # Anyone holding the tracking code may withdraw, so the form is open to all and asks for
     # the code; without it the service refuses (422) and nothing changes.
@@ -96,8 +100,7 @@ MATRIX = {
     "audit.export": ("GET", "/o/{slug}/audit/logins.csv", ORG_ADMIN),
     "meetings.index": ("GET", "/o/{slug}/meetings", PUBLIC),
     "meetings.new": ("GET", "/o/{slug}/meetings/new", {"village1": OK, "village2": OK,
-                                                         "officer": OK, "admin": OK,
-                                                         "*": NO}),
+                                                         "officer": OK, "*": NO}),
     "meetings.show": ("GET", "/meetings/{meeting}", PUBLIC),
     "meetings.edit": ("GET", "/meetings/{meeting}/edit", OFFICE_ONLY),
     "meetings.quorum": ("GET", "/o/{slug}/settings/quorum", ORG_ADMIN),
@@ -107,14 +110,14 @@ MATRIX = {
     "voting.ballot": ("POST", "/rounds/{round}/ballot", {"committee": OK, "*": NO}),
     # members cast ballots in a committee round; its secretary (the office) may enter counts,
     # but hands or a roll call in this round are the wrong input (422), not a denial
-    "voting.hands": ("POST", "/rounds/{round}/hands", {"officer": BAD, "admin": BAD, "*": NO}),
+    "voting.hands": ("POST", "/rounds/{round}/hands", {"officer": BAD, "*": NO}),
     "voting.roll_call": ("POST", "/rounds/{round}/roll-call",
-                         {"officer": BAD, "admin": BAD, "*": NO}),
+                         {"officer": BAD, "*": NO}),
     "voting.close": ("POST", "/rounds/{round}/close", OFFICE_ONLY),
     "voting.results": ("GET", "/rounds/{round}/results", PUBLIC),
     "voting.api_results": ("GET", "/api/rounds/{round}/results", {"*": BAD}),  # 409 while open
     "voting.priorities": ("GET", "/o/{slug}/priorities", PUBLIC),
-    "voting.adopt": ("POST", "/rounds/{round}/adopt", {"officer": BAD, "admin": BAD, "*": NO}),
+    "voting.adopt": ("POST", "/rounds/{round}/adopt", {"officer": BAD, "*": NO}),
     "voting.pabulib": ("GET", "/rounds/{round}/round.pb", PUBLIC),  # open: to the round page
     "plans.show": ("GET", "/o/{slug}/plan", PUBLIC),
     "plans.download": ("GET", "/o/{slug}/plan/p02.pdf", PUBLIC),
@@ -135,7 +138,7 @@ MATRIX = {
     # so they are sent back to it (a redirect)
     "plans.amendment_step": (
         "GET", "/o/{slug}/plan/amendments/1/act/amendment_reject",
-        {"officer": OK, "admin": OK, "executive": OK, "*": NO},
+        {"officer": OK, "executive": OK, "*": NO},
     ),
     "exports.export": ("GET", "/o/{slug}/exports/proposals.csv", PUBLIC),
     # the round is open: everyone is sent back to the round page (results come at closing)
@@ -157,20 +160,20 @@ MATRIX = {
     "tracking.year": ("GET", "/o/{slug}/tracking/2567", OFFICE_ONLY),
     # the scene's proposal is not a plan project of 2567 (and the form lacks a stage): refused
     "tracking.update": ("POST", "/o/{slug}/tracking/2567/{proposal}",
-                        {"officer": BAD, "admin": BAD, "*": NO}),
+                        {"officer": BAD, "*": NO}),
     "tracking.results_index": ("GET", "/o/{slug}/results", PUBLIC),
     "tracking.results": ("GET", "/o/{slug}/results/2567", PUBLIC),
     "tracking.results_file": ("GET", "/o/{slug}/results/2567.xlsx", PUBLIC),
     "tracking.carry_list": ("GET", "/o/{slug}/carry-over", OFFICE_ONLY),
     # a submitted proposal cannot be carried over (and no period was chosen): refused
     "tracking.carry_over": ("POST", "/o/{slug}/carry-over/{proposal}",
-                            {"officer": BAD, "admin": BAD, "*": NO}),
+                            {"officer": BAD, "*": NO}),
     "privacy.index": ("GET", "/privacy", PUBLIC),
     "privacy.notice": ("GET", "/o/{slug}/privacy", PUBLIC),
     # the scene's organization has saved no notice yet: no version 1 to show anyone
     "privacy.notice_version_page": ("GET", "/o/{slug}/privacy/versions/1", {"*": NO}),
     "privacy.edit_notice": ("GET", "/o/{slug}/privacy/edit", ORG_ADMIN),
-    "privacy.requests": ("GET", "/o/{slug}/privacy/requests", OFFICE_ONLY),
+    "privacy.requests": ("GET", "/o/{slug}/privacy/requests", SETTINGS),
     # notifications (forum/notify): stop links that are not genuine are a 404 for everyone;
     # retry/cancel of a message that does not exist too; the settings are the admin's only
     "notify.my_channels": ("GET", "/notifications/me", {"anon": NO, "villager": NO, "*": OK}),
@@ -178,11 +181,11 @@ MATRIX = {
     "notify.proposer": ("GET", "/notifications/proposal?code={code}", PUBLIC),
     "notify.landing": ("GET", "/n/forged.token", {"*": NO}),
     "notify.stop": ("POST", "/n/forged.token/stop", {"*": NO}),
-    "notify.queue": ("GET", "/o/{slug}/notifications", OFFICE_ONLY),
+    "notify.queue": ("GET", "/o/{slug}/notifications", SETTINGS),
     "notify.retry": ("POST", "/o/{slug}/notifications/0/retry", {"*": NO}),
     "notify.cancel": ("POST", "/o/{slug}/notifications/0/cancel", {"*": NO}),
     "notify.settings": ("GET", "/o/{slug}/notifications/settings", ORG_ADMIN),
-    "notify.remind": ("POST", "/rounds/{round}/remind", {"officer": OK, "admin": OK, "*": NO}),
+    "notify.remind": ("POST", "/rounds/{round}/remind", {"officer": OK, "*": NO}),
     "health.healthz": ("GET", "/healthz", PUBLIC),
     "home.index": ("GET", "/home", {"anon": NO, "villager": NO, "*": OK}),
     "favicon": ("GET", "/favicon.ico", PUBLIC),
@@ -198,6 +201,8 @@ MATRIX = {
     # … the printed sheet of a link, for whoever issued it (no token sent here: refused input)
     "admin.link_sheet": ("POST", "/admin/link-sheet.pdf", {"anon": NO, "villager": NO,
                                                            "*": BAD}),
+    # … e-mailing it: only when the server has SMTP (MAIL_*), which the scene has not
+    "admin.link_email": ("POST", "/admin/link-email", {"*": NO}),
     # … and the organization administrator's villages and people (Ban On's own)
     "admin.overview": ("GET", "/o/{slug}/admin", ORG_ADMIN),
     "admin.villages": ("GET", "/o/{slug}/admin/villages", ORG_ADMIN),

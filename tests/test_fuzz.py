@@ -16,6 +16,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter
 
 from forum import create_app
 from tests.conftest import base_config
+from tests.helpers import also_plan_officer
 
 EXAMPLES = 12
 SLUGS = ["ban-on", "khelang-nakhon", "lampang-pao", "lampang"]
@@ -85,6 +86,7 @@ def assert_no_server_error(response):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.endpoint}")
 def test_no_route_fails_on_hostile_input(app, client, auth, rule, user):
     if user:
+        also_plan_officer(user)  # both pages: the administrator's and the office's
         auth.login(user)
     adapter = app.url_map.bind("localhost")
     arguments = {name: url_argument(conv) for name, conv in rule._converters.items()}
@@ -150,6 +152,7 @@ def example_url(adapter, rule) -> str:
 def test_no_get_route_fails_on_bad_numbers_in_its_query(app, client, auth, rule, user):
     """Every query parameter the app reads, at once, set to each hostile number."""
     if user:
+        also_plan_officer(user)  # both pages: the administrator's and the office's
         auth.login(user)
     url = example_url(app.url_map.bind("localhost"), rule)
     for number in BAD_NUMBERS:

@@ -274,6 +274,7 @@ def test_quorum_set_by_admin_refuses_decisions_without_it(client, auth, draft_pl
         "/o/ban-on/settings/quorum", data={"quorum_count": "10", "quorum_share": ""}
     )
     assert response.status_code == 302
+    as_user(auth, "officer-banon")  # the office records meetings and opens rounds
     small = record_meeting(client, "ban-on", "dev_committee", present=3)
     response = client.post(
         f"/meetings/{small}/rounds/new",
@@ -289,7 +290,9 @@ def test_quorum_set_by_admin_refuses_decisions_without_it(client, auth, draft_pl
     assert db.session.get(Proposal, draft_plan_ids[0]).status == "in_draft_plan"
 
     # A share of the members: the committee has 5 members, 60% means 3 present.
+    as_user(auth, "admin-banon")
     client.post("/o/ban-on/settings/quorum", data={"quorum_count": "", "quorum_share": "60"})
+    as_user(auth, "officer-banon")
     assert act(client, draft_plan_ids[0], "committee_approve", meeting_id=small).status_code == 302
 
 

@@ -7,6 +7,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from forum.admin.services import KIND_LABELS
 from forum.auth.models import ROLE_TITLES
+from forum.notify.forms import AddressCheck
+from forum.notify.models import Channel
 
 ROLE_CHOICES = [SelectChoice(r.value, title) for r, title in ROLE_TITLES.items()]
 
@@ -36,11 +38,17 @@ class OrganizationForm(FlaskForm):
     )  # fmt: skip
 
 
+def email_field() -> StringField:
+    return StringField(_l("E-mail address (optional)"),
+                       validators=[Optional(), AddressCheck(Channel.EMAIL)])
+
+
 class PersonForm(FlaskForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(message=_l("Choose a username.")), Length(max=80)])
     display_name = StringField(_l("Name and position"), validators=[
         DataRequired(message=_l("Enter the person's name.")), Length(max=255)])
+    email = email_field()
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     village_id = SelectField(_l("Village (for a village committee)"), coerce=int, default=0)
     starts_on = DateField(_l("Member since"), validators=[Optional()])
@@ -55,6 +63,7 @@ class RoleForm(FlaskForm):
 class NameForm(FlaskForm):
     display_name = StringField(_l("Name and position"), validators=[
         DataRequired(message=_l("Enter the person's name.")), Length(max=255)])
+    email = email_field()
 
 
 class VillageForm(FlaskForm):

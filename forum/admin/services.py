@@ -95,14 +95,15 @@ def check_username(username: str) -> str:
 
 
 def create_account(username: str, display_name: str, actor=None, organization=None,
-                   password: str | None = None, system_admin: bool = False) -> User:  # fmt: skip
+                   password: str | None = None, system_admin: bool = False,
+                   email: str | None = None) -> User:  # fmt: skip
     """A new account; without a password it can only be entered through a one-time link."""
     username = check_username(username)
     display_name = (display_name or "").strip()
     if not display_name:
         raise AdminError(_("Enter the person's name."), "display_name")
     user = User(username=username, display_name=display_name[:255],
-                is_system_admin=system_admin)  # fmt: skip
+                is_system_admin=system_admin, email=email or None)  # fmt: skip
     if password is None:
         user.clear_password()
     else:
@@ -112,9 +113,12 @@ def create_account(username: str, display_name: str, actor=None, organization=No
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    created = {"username": username, "display_name": user.display_name,
+               "system_admin": system_admin}
+    if user.email:
+        created["email"] = user.email
     record_change(actor or user, organization, "account_created", f"user:{username}", None,
-                  {"username": username, "display_name": user.display_name,
-                   "system_admin": system_admin})  # fmt: skip
+                  created)
     return user
 
 
@@ -402,15 +406,18 @@ def set_person_active(actor: User, org: Organization, user: User, active: bool) 
                   f"user:{user.username}", {"active": not active}, {"active": active})  # fmt: skip
 
 
-def update_person(actor: User, org: Organization, user: User, display_name: str) -> None:
+def update_person(actor: User, org: Organization, user: User, display_name: str,
+                  email: str | None = None) -> None:  # fmt: skip
+    """The name and the (optional, already checked) e-mail address."""
     display_name = (display_name or "").strip()
     if not display_name:
         raise AdminError(_("Enter the person's name."), "display_name")
-    before = {"display_name": user.display_name}
+    before = {"display_name": user.display_name, "email": user.email}
     user.display_name = display_name[:255]
+    user.email = email or None
     db.session.flush()
     record_change(actor, org, "person_updated", f"user:{user.username}", before,
-                  {"display_name": user.display_name})  # fmt: skip
+                  {"display_name": user.display_name, "email": user.email})  # fmt: skip
 
 
 def people_of(org: Organization) -> list[User]:
@@ -432,9 +439,10 @@ def person_of(org: Organization, user_id: int) -> User | None:
 
 def create_person(actor: User, org: Organization, username: str, display_name: str,
                   role: Role, village: Village | None = None,
-                  starts_on: date | None = None) -> tuple[User, str]:  # fmt: skip
+                  starts_on: date | None = None,
+                  email: str | None = None) -> tuple[User, str]:  # fmt: skip
     """A new account with one role in ``org`` and its invitation link (the token)."""
-    user = create_account(username, display_name, actor=actor, organization=org)
+    user = create_account(username, display_name, actor=actor, organization=org, email=email)
     grant_role(actor, org, user, role, village, starts_on)
     token = issue_account_link(actor, org, user, LinkPurpose.INVITATION)
     return user, token

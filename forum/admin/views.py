@@ -25,6 +25,7 @@ from forum.admin.forms import (
     SheetForm,
     VillageForm,
 )
+from forum.admin.link_mail import email_link
 from forum.admin.services import (
     KIND_LABELS,
     AdminError,
@@ -52,6 +53,7 @@ from forum.auth.forms import EmptyForm
 from forum.auth.links import LinkError, LinkPurpose, find_link
 from forum.auth.models import Membership, Role
 from forum.extensions import db
+from forum.notify.server_mail import mail_configured
 from forum.organizations.access import get_organization
 from forum.organizations.models import Organization, OrgKind, Village
 from forum.printables.views import send_pdf
@@ -214,7 +216,8 @@ def first_admin(organization_id: int):
     if form.validate_on_submit():
         try:
             user, token = create_person(current_user, organization, form.username.data,
-                                        form.display_name.data, Role.ADMIN)  # fmt: skip
+                                        form.display_name.data, Role.ADMIN,
+                                        email=form.email.data)  # fmt: skip
         except AdminError as error:
             _refused(form, error)
         else:
@@ -289,23 +292,22 @@ def link_address(token: str) -> str:
 
 
 def show_link(organization, user, token: str, purpose: LinkPurpose):
-    """The link, once: as text, as a QR code, and a button for the printed sheet."""
+    """The link, once: as text, as a QR code, a button for the printed sheet, and one to
+    e-mail it when the server has SMTP and the account an address."""
     address = link_address(token)
     response = current_app.make_response(render_template(
         "admin/link.html", organization=organization, person=user, address=address,
         qr=qr_svg(address), sheet_form=SheetForm(token=token), purpose=purpose,
+        may_email=bool(user.email) and mail_configured(),
     ))  # fmt: skip
     response.headers["Referrer-Policy"] = "no-referrer"
     response.cache_control.no_store = True
     return response
 
 
-@bp.route("/admin/link-sheet.pdf", methods=["POST"])
-@login_required
-def link_sheet():
-    """The printed sheet of an open link, for the administrator who issued it (the token in the
-    form proves they have just been shown it)."""
-    form = SheetForm()
+def issued_link(form: SheetForm):
+    """The open link whose token the form carries, if the current user issued it (the token
+    proves they have just been shown it); else 400 or 404."""
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -314,7 +316,21 @@ def link_sheet():
         abort(404)
     if link.created_by_id != current_user.id:
         abort(404)
-    organization = link.user.organizations()[0] if link.user.organizations() else None
+    return link
+
+
+def organization_of(user) -> Organization | None:
+    organizations = user.organizations()
+    return organizations[0] if organizations else None
+
+
+@bp.route("/admin/link-sheet.pdf", methods=["POST"])
+@login_required
+def link_sheet():
+    """The printed sheet of an open link, for the administrator who issued it."""
+    form = SheetForm()
+    link = issued_link(form)
+    organization = organization_of(link.user)
     data = LinkSheetData(
         organization_name=organization.name_th if organization else _("Prachakhom"),
         display_name=link.user.display_name,
@@ -324,6 +340,30 @@ def link_sheet():
         reset=link.purpose == LinkPurpose.RESET,
     )
     return send_pdf(LinkSheet(data).render(), f"{link.user.username}-{link.purpose}.pdf")
+
+
+@bp.route("/admin/link-email", methods=["POST"])
+@login_required
+def link_email():
+    """E-mail an open link to its account, for the administrator who issued it; then the same
+    link page again (the token comes from that page's form and is never stored)."""
+    if not mail_configured():
+        abort(404)
+    form = SheetForm()
+    link = issued_link(form)
+    organization = organization_of(link.user)
+    if not link.user.email:
+        abort(404)
+    address = link_address(form.token.data)
+    name = organization.name_th if organization else _("Prachakhom")
+    outcome = email_link(current_user, organization, link, name, address)
+    db.session.commit()
+    if outcome.kind == "sent":
+        flash(_("The link has been sent to %(email)s.", email=link.user.email), "success")
+    else:
+        flash(_("The e-mail could not be sent (%(answer)s). Give the person the link, the QR "
+                "code or the printed sheet instead.", answer=outcome.answer), "error")
+    return show_link(organization, link.user, form.token.data, link.purpose_enum)
 
 
 # --- the organization's administrator
@@ -438,6 +478,7 @@ def new_person(slug: str):
             user, token = create_person(
                 current_user, organization, form.username.data, form.display_name.data,
                 Role(form.role.data), _village_of(form, organization), form.starts_on.data,
+                form.email.data,
             )  # fmt: skip
         except AdminError as error:
             _refused(form, error)
@@ -464,7 +505,8 @@ def person(slug: str, user_id: int):
         if form.validate_on_submit():
             try:
                 if form is name_form:
-                    update_person(current_user, organization, user, name_form.display_name.data)
+                    update_person(current_user, organization, user, name_form.display_name.data,
+                                  name_form.email.data)
                 else:
                     village = _village_of(role_form, organization)
                     grant_role(current_user, organization, user, Role(role_form.role.data),

@@ -39,9 +39,13 @@ ROLE_TITLES = {
     Role.MONITORING_COMMITTEE: _l("Monitoring committee member"),
 }
 
-# The administrator keeps the office's plan work (in a small อบต. the same clerk does both);
-# the executive's decisions (announcing, approving amendments) belong to Role.EXECUTIVE alone.
-OFFICE_ROLES = (Role.ADMIN, Role.PLAN_OFFICER)
+# Plan work (screening, meetings, ballots, the plan) needs the plan-officer role: the
+# administrator manages accounts and settings only (in a small อบต. one clerk may hold both
+# roles). The executive's decisions (announcing, approving amendments) are Role.EXECUTIVE's.
+OFFICE_ROLES = (Role.PLAN_OFFICER,)
+# The organization's settings that the plan officer keeps too: the strategy catalog, plan
+# periods, personal-data requests, the notification queue.
+SETTINGS_ROLES = (Role.ADMIN, Role.PLAN_OFFICER)
 ROLE_VALUES = tuple(r.value for r in Role)
 
 
@@ -56,6 +60,8 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(255))
+    # Optional: one-time links can be e-mailed to it when the server has SMTP (MAIL_*).
+    email: Mapped[str | None] = mapped_column(String(254))
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change; part of the session identity, so old sessions end.
@@ -108,8 +114,12 @@ class User(UserMixin, db.Model):
         return bool(self.roles_in(organization_id, on) & set(roles))
 
     def is_office(self, organization_id: int) -> bool:
-        """Admin or plan officer of the organization."""
+        """Plan officer of the organization (plan work)."""
         return self.has_role(organization_id, *OFFICE_ROLES)
+
+    def keeps_settings(self, organization_id: int) -> bool:
+        """Administrator or plan officer: the catalog, plan periods and similar settings."""
+        return self.has_role(organization_id, *SETTINGS_ROLES)
 
     def is_executive(self, organization_id: int) -> bool:
         """ผู้บริหารท้องถิ่น: announces the plan and approves amendments."""

@@ -16,7 +16,7 @@ from forum.catalog.forms import (
 from forum.catalog.models import Goal, Kpi, Mission, Program, Strategy, Tactic
 from forum.catalog.reasons import reason_text
 from forum.extensions import db
-from forum.organizations.access import get_organization, require_office
+from forum.organizations.access import get_organization, require_settings_keeper
 
 bp = Blueprint("catalog", __name__)
 
@@ -24,7 +24,7 @@ bp = Blueprint("catalog", __name__)
 @bp.route("/o/<slug>/catalog")
 def show(slug: str):
     organization = get_organization(slug)
-    can_edit = current_user.is_authenticated and current_user.is_office(organization.id)
+    can_edit = current_user.is_authenticated and current_user.keeps_settings(organization.id)
     return render_template("catalog/show.html", organization=organization, can_edit=can_edit)
 
 
@@ -32,7 +32,7 @@ def show(slug: str):
 @login_required
 def edit_vision(slug: str):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     form = OrganizationVisionForm(obj=organization)
     if form.validate_on_submit():
         form.populate_obj(organization)
@@ -55,7 +55,7 @@ def _strategy_of(organization, strategy_id: int) -> Strategy:
 @login_required
 def edit_strategy(slug: str, strategy_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     strategy = _strategy_of(organization, strategy_id)
     form = StrategyForm(
         obj=strategy, province_strategies=maintenance.province_strategies(organization)
@@ -104,7 +104,7 @@ def _back_to(item, slug: str):
 @login_required
 def edit_text_item(slug: str, kind: str, item_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     if kind not in maintenance.TEXT_KINDS:
         abort(404)
     item = _item_of(organization, kind, item_id)
@@ -127,7 +127,7 @@ def edit_text_item(slug: str, kind: str, item_id: int):
 @login_required
 def new_text_item(slug: str, kind: str = "mission", strategy_id: int | None = None):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     if kind not in maintenance.TEXT_KINDS or (strategy_id is None) != (kind == "mission"):
         abort(404)
     if kind == "mission":
@@ -152,7 +152,7 @@ def new_text_item(slug: str, kind: str = "mission", strategy_id: int | None = No
 @login_required
 def retire_item(slug: str, kind: str, item_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     item = _item_of(organization, kind, item_id)
     if request.form.get("restore"):
         item.restore()
@@ -171,7 +171,7 @@ def retire_item(slug: str, kind: str, item_id: int):
 @login_required
 def move_item(slug: str, kind: str, item_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     item = _item_of(organization, kind, item_id)
     direction = -1 if request.form.get("direction") == "up" else 1
     if maintenance.move(item, direction):
@@ -197,7 +197,7 @@ def apply_tactic_form(tactic: Tactic, form: TacticForm) -> None:
 @login_required
 def edit_tactic(slug: str, tactic_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     tactic = db.session.get(Tactic, tactic_id)
     if tactic is None or tactic.strategy.organization_id != organization.id:
         abort(404)
@@ -221,7 +221,7 @@ def edit_tactic(slug: str, tactic_id: int):
 @login_required
 def new_tactic(slug: str, strategy_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     strategy = _strategy_of(organization, strategy_id)
     form = TacticForm(programs=all_programs())
     if form.validate_on_submit():
@@ -250,7 +250,7 @@ def import_text(slug: str):
     from forum.catalog.parser import parse_catalog
 
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     form = CatalogImportForm()
     parsed = preview = links = None
     province = maintenance.province_strategies(organization)

@@ -235,7 +235,10 @@ class EmailSender:
         return False
 
     def send(self, message, settings, timeout: float) -> Outcome:
-        mail = email_for(message, settings)
+        return self.deliver(email_for(message, settings), settings, timeout)
+
+    def deliver(self, mail: EmailMessage, settings, timeout: float) -> Outcome:
+        """Hand ``mail`` to the SMTP server of ``settings`` (its ``smtp_*`` attributes)."""
         stage = "connect"
         try:
             if settings.smtp_security == "ssl":

@@ -31,7 +31,7 @@ from forum.notify.models import (
     NotifySettings,
 )
 from forum.notify.outbox import settings_for
-from forum.organizations.access import get_organization, require_office
+from forum.organizations.access import get_organization, require_settings_keeper
 
 bp = Blueprint("notify", __name__)
 
@@ -200,7 +200,7 @@ def stop(token: str):
 @login_required
 def queue(slug: str):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     show = request.args.get("show", "problems")
     query = select(Message).where(Message.organization_id == organization.id)
     if show == "problems":
@@ -230,7 +230,7 @@ def _queue_message(organization, message_id: int) -> Message:
 @login_required
 def retry(slug: str, message_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     message = _queue_message(organization, message_id)
     if message.status not in (MessageStatus.DEAD, MessageStatus.UNKNOWN, MessageStatus.CANCELLED,
                               MessageStatus.RETRY):  # fmt: skip
@@ -246,7 +246,7 @@ def retry(slug: str, message_id: int):
 @login_required
 def cancel(slug: str, message_id: int):
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     message = _queue_message(organization, message_id)
     if message.status in (MessageStatus.SENT, MessageStatus.SENDING, MessageStatus.CANCELLED):
         flash(_("This message can no longer be cancelled."), "error")

@@ -15,6 +15,12 @@ def get_organization(slug: str) -> Organization:
 
 
 def require_office(user, organization: Organization) -> None:
-    """403 unless the user is an admin or plan officer of the organization."""
+    """403 unless the user is a plan officer of the organization."""
     if not (user.is_authenticated and user.is_office(organization.id)):
+        abort(403)
+
+
+def require_settings_keeper(user, organization: Organization) -> None:
+    """403 unless the user is an administrator or plan officer of the organization."""
+    if not (user.is_authenticated and user.keeps_settings(organization.id)):
         abort(403)

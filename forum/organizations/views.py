@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, func, select
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.organizations import cache
-from forum.organizations.access import get_organization, require_office
+from forum.organizations.access import get_organization, require_settings_keeper
 from forum.organizations.forms import PlanPeriodForm
 from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.proposals.models import Proposal, publicly_listed
@@ -58,14 +58,16 @@ def page_stamp(organization: Organization, status_counts: dict) -> str:
     )
 
 
-def viewer_kind(organization: Organization) -> tuple[bool, bool, bool]:
-    """What the cached part may show differently: logged in, office, village committee."""
+def viewer_kind(organization: Organization) -> tuple[bool, bool, bool, bool]:
+    """What the cached part may show differently: logged in, office, village committee,
+    keeper of the settings (administrator or office)."""
     if not current_user.is_authenticated:
-        return (False, False, False)
+        return (False, False, False, False)
     return (
         True,
         current_user.is_office(organization.id),
         bool(current_user.committee_villages(organization.id)),
+        current_user.keeps_settings(organization.id),
     )
 
 
@@ -130,7 +132,7 @@ def show(slug: str):
 def periods(slug: str):
     """Plan periods of five Buddhist-era fiscal years; the latest one is the current plan."""
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     form = PlanPeriodForm()
     if form.validate_on_submit():
         first = form.first_year.data

@@ -14,7 +14,7 @@ from forum.converters import DATABASE_INT_MAX
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.jobs.views import content_disposition
-from forum.organizations.access import get_organization, require_office
+from forum.organizations.access import get_organization, require_settings_keeper
 from forum.organizations.models import Organization
 from forum.privacy import subjects
 from forum.privacy.export import SubjectReport, as_json
@@ -111,7 +111,7 @@ def requests(slug: str):
     """Search, export, correct and erase. Everything is POSTed: names and phone numbers stay
     out of URLs, logs and caches."""
     organization = get_organization(slug)
-    require_office(current_user, organization)
+    require_settings_keeper(current_user, organization)
     form = RequestForm()
     found = None
     if form.validate_on_submit():

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from forum.auth.models import Role
+from forum.auth.models import OFFICE_ROLES, Role
 from forum.extensions import db
 from forum.meetings.models import MeetingKind
 from forum.notify import events as notify
@@ -37,7 +37,7 @@ from forum.workflow.services import is_amendment, record
 PROPOSER = "proposer"  # whoever holds the proposal's tracking code
 OWN_VILLAGE_COMMITTEE = "own_village_committee"  # a village committee of the proposal's village
 
-OFFICE = frozenset({Role.ADMIN, Role.PLAN_OFFICER})
+OFFICE = frozenset(OFFICE_ROLES)
 EXECUTIVE = frozenset({Role.EXECUTIVE})
 VILLAGE = OFFICE | {OWN_VILLAGE_COMMITTEE}
 
