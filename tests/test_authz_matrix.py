@@ -130,6 +130,8 @@ MATRIX = {
     "plans.amendment": ("GET", "/o/{slug}/plan/amendments/1", PUBLIC),
     "plans.new_item": ("GET", "/o/{slug}/plan/amendments/1/items/new/change", OFFICE_ONLY),
     "plans.edit_item": ("GET", "/o/{slug}/plan/amendments/1/items/1", OFFICE_ONLY),
+    # amendment 1 is a change, not an addition: the office is sent back to it (a redirect)
+    "plans.carry_in_items": ("GET", "/o/{slug}/plan/amendments/1/items/carry-in", OFFICE_ONLY),
     # an approved amendment's items cannot be taken out: the office is told so (a redirect)
     "plans.remove_item": ("POST", "/o/{slug}/plan/amendments/1/items/1/delete", OFFICE_ONLY),
     # the office and the executive (who approves) reach the steps; amendment 1 is approved,
@@ -188,6 +190,7 @@ MATRIX = {
     "home.index": ("GET", "/home", {"anon": NO, "villager": NO, "*": OK}),
     "favicon": ("GET", "/favicon.ico", PUBLIC),
     "meetings.decide": ("GET", "/meetings/{meeting}/decide", OFFICE_ONLY),
+    "workflow.step_list": ("GET", "/o/{slug}/proposals/steps/screen", OFFICE_ONLY),
     # administration: the system administrator's organizations …
     "admin.organizations": ("GET", "/admin", SYSTEM_ADMIN),
     "admin.new_organization": ("GET", "/admin/organizations/new", SYSTEM_ADMIN),

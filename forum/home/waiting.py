@@ -90,8 +90,17 @@ OFFICE_STEPS = (
 )
 
 
+# Steps the office takes on a whole list at once (forum.workflow.batch): the count opens it.
+LIST_PAGES = {Status.VILLAGE_RANKED: "screen", Status.ENDORSED: "draft_plan"}
+
+
 def office_items(organization) -> list[Waiting]:
     items = [_status_item(organization, status, label) for status, label in OFFICE_STEPS]
+    for item, (status, _label) in zip(items, OFFICE_STEPS, strict=True):
+        if status in LIST_PAGES:
+            item.url = url_for(
+                "workflow.step_list", slug=organization.slug, action=LIST_PAGES[status]
+            )
     if organization.has_council_step:
         label = _l("Approved by the committee: for the council")
         items.append(_status_item(organization, Status.COMMITTEE_APPROVED, label))

@@ -22,12 +22,12 @@ from forum.plans.amendment_models import (
     AmendmentStatus,
 )
 from forum.plans.amendments import (
-    CARRYABLE,
     TEXT_FIELDS,
     AmendmentError,
     ItemInput,
     StaleAmendmentError,
     base_snapshots,
+    carryable_proposals,
     create_amendment,
     delete_item,
     load_amendment,
@@ -37,7 +37,6 @@ from forum.plans.amendments import (
 from forum.plans.annexes import FORM_LABELS
 from forum.plans.versions import announce_plan
 from forum.plans.views import _period_or_404, bp
-from forum.proposals.models import Proposal
 from forum.workflow.machine import WorkflowError, available_transitions, find_transition, may_take
 
 CATALOG_FIELDS = ("strategy_id", "tactic_id", "program_id", "annex")
@@ -140,17 +139,7 @@ def amendment(slug: str, amendment_id: int):
 def _choices(form, amendment, action: str) -> None:
     snapshots = base_snapshots(amendment)
     if action == "add":
-        carry = db.session.scalars(
-            select(Proposal)
-            .where(
-                Proposal.organization_id == amendment.organization_id,
-                Proposal.status.in_([str(s) for s in CARRYABLE]),
-                Proposal.id.not_in(  # already carried into another plan period
-                    select(Proposal.carried_from_id).where(Proposal.carried_from_id.is_not(None))
-                ),
-            )
-            .order_by(Proposal.id)
-        ).all()
+        carry = carryable_proposals(amendment)
         form.proposal_id.choices = [SelectChoice(0, _("— a new project —"))] + [
             SelectChoice(p.id, f"#{p.id} {p.title} ({p.status_enum.title})") for p in carry
         ]

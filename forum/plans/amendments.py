@@ -370,6 +370,58 @@ def save_item(
     return item
 
 
+class ItemsRefused(AmendmentError):
+    """Some rows of a list could not be added; nothing was saved. ``problems`` maps each refused
+    proposal's id (0 for the list as a whole) to the reason."""
+
+    def __init__(self, problems: dict[int, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def carryable_proposals(amendment: Amendment) -> list[Proposal]:
+    """The organization's proposals an addition may carry in (deferred, approved but not in the
+    plan version the amendment is drafted against, never carried over) — the same rule as
+    `may_carry_in`, read in one query."""
+    snapshots = base_snapshots(amendment)
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(
+            Proposal.organization_id == amendment.organization_id,
+            Proposal.status.in_([str(s) for s in CARRYABLE]),
+            Proposal.id.not_in(
+                select(Proposal.carried_from_id).where(Proposal.carried_from_id.is_not(None))
+            ),
+        )
+        .order_by(Proposal.id)
+    ).all()
+    return [p for p in proposals if p.id not in snapshots]
+
+
+def add_items(
+    amendment: Amendment, rows: list[ItemInput], opened_version: int | None
+) -> list[AmendmentItem]:
+    """Add several items at once through `save_item`, each with its own reason: all of them,
+    or none (every refused row's message in `ItemsRefused.problems`)."""
+    check_editable(amendment, opened_version)
+    if not rows:
+        raise ItemsRefused({0: _("Tick at least one proposal to add.")})
+    problems: dict[int, str] = {}
+    items = []
+    savepoint = db.session.begin_nested()
+    for row in rows:
+        try:
+            # the version was checked once above: each save bumps it
+            items.append(save_item(amendment, row, None))
+        except AmendmentError as error:
+            problems[row.proposal_id or 0] = str(error)
+    if problems:
+        savepoint.rollback()
+        raise ItemsRefused(problems)
+    savepoint.commit()
+    return items
+
+
 def delete_item(amendment: Amendment, item: AmendmentItem, opened_version: int | None) -> None:
     check_editable(amendment, opened_version)
     amendment.items.remove(item)

@@ -163,4 +163,4 @@ def export_job(job: Job):
 
 
 # Their routes live on this blueprint.
-from forum.plans import amendment_views, version_views  # noqa: E402, F401
+from forum.plans import amendment_views, carry_in_views, version_views  # noqa: E402, F401

@@ -40,19 +40,22 @@ class BahtField(Field):
 
     def process_formdata(self, valuelist):
         self.raw = (valuelist[0] if valuelist else "").strip()
-        cleaned = self.raw.replace(",", "").replace(" ", "").replace("\u00a0", "")
-        if not cleaned:
-            self.data = 0
-            return
-        if cleaned.startswith("-") and cleaned[1:].isdigit():
-            self.data = None
-            raise ValueError(_l("The budget cannot be negative."))
-        if not cleaned.isascii() or not cleaned.isdigit():
-            self.data = None
-            raise ValueError(_l("Enter the budget in whole baht, digits only (e.g. 250,000)."))
-        self.data = int(cleaned)
-        if self.data > BUDGET_MAX:
-            raise ValueError(_l("The budget is too large (at most 1,000,000,000,000 baht)."))
+        self.data = None
+        self.data = parse_baht(self.raw)
+
+
+def parse_baht(text: str) -> int:
+    """Whole baht as typed ("1,250,000", "1250000", "" for 0); ValueError says what is wrong."""
+    cleaned = (text or "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return 0
+    if cleaned.startswith("-") and cleaned[1:].isdigit():
+        raise ValueError(_l("The budget cannot be negative."))
+    if not cleaned.isascii() or not cleaned.isdigit():
+        raise ValueError(_l("Enter the budget in whole baht, digits only (e.g. 250,000)."))
+    if int(cleaned) > BUDGET_MAX:
+        raise ValueError(_l("The budget is too large (at most 1,000,000,000,000 baht)."))
+    return int(cleaned)
 
 
 def too_long(limit: int) -> Length:

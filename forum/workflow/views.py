@@ -159,3 +159,4 @@ def _apply(proposal, transition, form):
         tracking_code=form.tracking_code.data,
         merged_into=merged_into,
     )
+from forum.workflow import batch_views  # noqa: E402, F401  (registers the list pages)

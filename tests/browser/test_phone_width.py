@@ -1,0 +1,42 @@
+"""The office's wide pages fit a 360 px phone: a proposal's budget table, the plan page (its
+SHA-256 lists fold away), the amendments and the list pages. Nothing may be wider than the
+screen, not even a table that would scroll sideways in a box of its own."""
+
+import pytest
+
+from tests.browser.conftest import PHONE, fits_the_screen
+
+pytestmark = pytest.mark.browser
+
+PAGES = (
+    "/proposals/1",  # budget: one row per plan year
+    "/o/ban-on/plan",  # versions with their SHA-256 fingerprints, the amendments list
+    "/o/ban-on/plan/amendments/1",  # a change: old and new side by side, its annexes
+    "/o/ban-on/proposals/steps/screen",
+    "/o/ban-on/proposals/steps/draft_plan",
+)
+WIDE_BOXES = """() => [...document.querySelectorAll('main table, main pre, main code')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 || e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.tagName + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", "prachakhom-demo")
+    page.click("main button.primary")
+    page.wait_for_load_state()
+
+
+def test_office_pages_fit_a_phone(phone, axe, shot):
+    log_in(phone, "officer-banon")
+    for path in PAGES:
+        response = phone.goto(path)
+        assert response.status == 200, path
+        shot(phone, path.strip("/").replace("/", "-"))
+        assert fits_the_screen(phone), f"{path}: wider than {PHONE['width']} px"
+        assert phone.evaluate(WIDE_BOXES) == [], f"{path}: a box wider than the screen"
+        assert axe(phone) == [], f"{path}: serious accessibility violations"
+    phone.goto("/o/ban-on/plan")
+    assert phone.locator("details.fingerprints code.sha256").first.is_hidden()
+    assert phone.problems == []
