@@ -46,6 +46,11 @@ _PROPOSAL_WORDS_TEXT = (
     "เมตร กว้าง ยาว หนา ตาราง ระยะทาง พื้นที่ ไม่น้อยกว่า ประมาณ บาท ปี ราย คน ครั้ง"
 )
 PROPOSAL_WORDS = frozenset(_PROPOSAL_WORDS_TEXT.split())
+# Leading words newmm keeps inside a compound ("ทางการแพทย์", "ให้บริการ", "ความปลอดภัย"):
+# the compound's head ("การแพทย์", "แพทย์", "บริการ") is read too, so the catalog's
+# "อุปกรณ์ทางการแพทย์" meets a villager's "การแพทย์ฉุกเฉิน".
+COMPOUND_LEADS = ("ทาง", "ให้", "ด้าน", "การ", "ความ")
+HEAD_MIN = 3  # characters a head keeps at least
 
 
 @functools.cache
@@ -119,6 +124,21 @@ def words(text: str) -> list[str]:
     return out
 
 
+def heads(words_: tuple[str, ...]) -> tuple[str, ...]:
+    """The heads of compounds that begin with a lead word (ทางการแพทย์ -> การแพทย์, แพทย์),
+    not already among the words."""
+    found: list[str] = []
+    for word in words_:
+        rest = word
+        while lead := next((x for x in COMPOUND_LEADS if rest.startswith(x)), None):
+            rest = rest[len(lead) :]
+            if len(rest) < HEAD_MIN:
+                break
+            found.append(rest)
+    seen = set(words_)
+    return tuple(dict.fromkeys(w for w in found if w not in seen and w not in stopwords()))
+
+
 def trigrams(text: str) -> set[str]:
     """Character trigrams of each run, tone marks dropped: ``ต๋ำ`` and ``ตำ`` share them."""
     grams = set()
@@ -135,6 +155,7 @@ class Reading:
 
     text: str  # normalized
     words: tuple[str, ...]
+    heads: tuple[str, ...]  # heads of compounds (forum.assist.tactics reads them)
     trigrams: frozenset[str]
     villages: frozenset[int]
     parts: frozenset[str]
@@ -144,9 +165,11 @@ class Reading:
 @functools.lru_cache(maxsize=50_000)
 def read(raw: str | None) -> Reading:
     text = normalize(raw)
+    found = tuple(words(text))
     return Reading(
         text=text,
-        words=tuple(words(text)),
+        words=found,
+        heads=heads(found),
         trigrams=frozenset(trigrams(text)),
         villages=village_numbers(text),
         parts=numbered_parts(text),
