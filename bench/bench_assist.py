@@ -44,7 +44,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.assist import duplicates  # noqa: E402
 from forum.assist.index import catalog_documents, tactic_model  # noqa: E402
-from forum.assist.tactics import Example, TacticModel  # noqa: E402
+from forum.assist.tactics import Example, TacticModel, name_terms  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.organizations.models import Organization, Village  # noqa: E402
 
@@ -115,10 +115,10 @@ def screened(catalog, rows: list[dict], name: str) -> TacticModel:
     return TacticModel(catalog, examples, name)
 
 
-def duplicate_scores(rows: list[dict]):
+def duplicate_scores(rows: list[dict], name: str):
     """(precision, recall, true pairs) for all pairs and for pairs touching a test row."""
     feats = [duplicates.features(r["title"], None, r["village"]) for r in rows]
-    corpus = duplicates.Corpus.of(feats)
+    corpus = duplicates.Corpus.of(feats, name_terms(name))
     tallies = {"all": [0, 0, 0], "test": [0, 0, 0], "fresh": [0, 0, 0]}  # tp, predicted, actual
     misses = []
     for i in range(len(rows)):
@@ -137,10 +137,10 @@ def duplicate_scores(rows: list[dict]):
     return tallies, misses
 
 
-def threshold_sweep(rows: list[dict], thresholds=(0.35, 0.45, 0.55, 0.65, 0.75)):
+def threshold_sweep(rows: list[dict], name: str, thresholds=(0.35, 0.45, 0.55, 0.65, 0.75)):
     """(threshold, precision, recall) over all pairs: the trade-off, not a tuning."""
     feats = [duplicates.features(r["title"], None, r["village"]) for r in rows]
-    corpus = duplicates.Corpus.of(feats)
+    corpus = duplicates.Corpus.of(feats, name_terms(name))
     pairs = []
     for i in range(len(rows)):
         for j in range(i + 1, len(rows)):
@@ -181,9 +181,7 @@ def accuracy(verbose: bool) -> dict:
                 fresh = [r for r in rows if r["split"] == "fresh"]
                 catalog = catalog_documents(organization)
                 name = organization.name_th
-
-
-                tallies, misses = duplicate_scores(rows)
+                tallies, misses = duplicate_scores(rows, name)
                 results[slug] = {
                     "cold_dev": tactic_accuracy(cold, dev),
                     "cold_test": tactic_accuracy(cold, test),
@@ -191,7 +189,7 @@ def accuracy(verbose: bool) -> dict:
                     "cold_fresh": tactic_accuracy(cold, fresh),
                     "warm_fresh": tactic_accuracy(screened(catalog, dev + test, name), fresh),
                     "dups": tallies,
-                    "sweep": threshold_sweep(rows),
+                    "sweep": threshold_sweep(rows, name),
                 }
                 if verbose:
                     print_rows(cold, rows, misses)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, true
 
 from forum.assist import duplicates
-from forum.assist.tactics import Example, TacticModel, TacticRef, tactic_document
+from forum.assist.tactics import Example, TacticModel, TacticRef, name_terms, tactic_document
 from forum.catalog.models import Strategy, Tactic
 from forum.extensions import db
 from forum.organizations.models import Village
@@ -158,19 +158,19 @@ def candidates(organization, period, user, exclude_id: int | None = None):
          duplicates.features(title, location, number))
         for i, title, location, status, village_id, number in rows
     ]
-    return pool, _corpus(pool, rows)
+    return pool, _corpus(pool, rows, name_terms(organization.name_th))
 
 
-def _corpus(pool, rows) -> duplicates.Corpus:
+def _corpus(pool, rows, noise: frozenset) -> duplicates.Corpus:
     """The candidates' corpus, kept while the same rows come back (keyed by their content)."""
-    key = (str(db.engine.url), hash(rows))
+    key = (str(db.engine.url), hash(rows), noise)
     with _lock:
         found = _corpora.get(key)
         if found is not None:
             _corpora.move_to_end(key)
             return found
     docs = [f for _, f in pool]
-    found = duplicates.Corpus.of(docs)
+    found = duplicates.Corpus.of(docs, noise)
     found.index(docs)
     with _lock:
         _corpora[key] = found

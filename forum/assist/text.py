@@ -110,18 +110,30 @@ def _segment_long(run: str) -> list[str]:
     return out
 
 
-def words(text: str) -> list[str]:
-    """Content words of a normalized text: PyThaiNLP's newmm segmentation of each run between
-    spaces, without stopwords, numbers and one-letter pieces."""
-    out = []
+def word_runs(text: str) -> tuple[tuple[str, ...], ...]:
+    """Content words of a normalized text in runs: PyThaiNLP's newmm segmentation of each run
+    between spaces, without stopwords, numbers and one-letter pieces; a space or a dropped
+    piece ends a run (so "บ้านห้วยเป้กับบ้านดอนไชย" keeps เป้ and ดอนไชย apart)."""
+    runs: list[tuple[str, ...]] = []
     stop = stopwords()
-    for run in _plain(text).split():
-        for word in _segment_long(run):
+    for chunk in _plain(text).split():
+        run: list[str] = []
+        for word in _segment_long(chunk):
             word = word.strip()
             if len(word) < 2 or word in stop or not THAI_OR_LATIN.search(word):
+                if run:
+                    runs.append(tuple(run))
+                run = []
                 continue
-            out.append(word)
-    return out
+            run.append(word)
+        if run:
+            runs.append(tuple(run))
+    return tuple(runs)
+
+
+def words(text: str) -> list[str]:
+    """Content words of a normalized text, in order (see word_runs)."""
+    return [word for run in word_runs(text) for word in run]
 
 
 def heads(words_: tuple[str, ...]) -> tuple[str, ...]:
@@ -155,6 +167,7 @@ class Reading:
 
     text: str  # normalized
     words: tuple[str, ...]
+    runs: tuple[tuple[str, ...], ...]  # the same words, in runs (forum.assist.duplicates)
     heads: tuple[str, ...]  # heads of compounds (forum.assist.tactics reads them)
     trigrams: frozenset[str]
     villages: frozenset[int]
@@ -165,10 +178,12 @@ class Reading:
 @functools.lru_cache(maxsize=50_000)
 def read(raw: str | None) -> Reading:
     text = normalize(raw)
-    found = tuple(words(text))
+    runs = word_runs(text)
+    found = tuple(word for run in runs for word in run)
     return Reading(
         text=text,
         words=found,
+        runs=runs,
         heads=heads(found),
         trigrams=frozenset(trigrams(text)),
         villages=village_numbers(text),
