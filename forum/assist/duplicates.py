@@ -310,10 +310,11 @@ def _parts_differ(a: frozenset[str], b: frozenset[str]) -> bool:
     )
 
 
-def rank(query: Features, candidates, limit: int = 5, corpus: Corpus | None = None):
+def rank(query: Features, candidates, limit: int = 5, corpus: Corpus | None = None, skip=None):
     """(candidate key, Match) for candidates at or above THRESHOLD, best first (ties: the
-    order given, i.e. oldest proposal first). ``corpus`` (built and indexed from the
-    candidates, e.g. kept between requests) saves recomputing their frequencies and vectors.
+    order given, i.e. oldest proposal first), but those for whose key ``skip`` is true (the
+    proposal being screened). ``corpus`` (built and indexed from the candidates, e.g. kept
+    between requests) saves recomputing their frequencies and vectors.
 
     Only candidates sharing a term with the query are scored; their similarity is summed over
     the postings, and the full comparison (with its factors, which only lower a score) runs
@@ -333,6 +334,8 @@ def rank(query: Features, candidates, limit: int = 5, corpus: Corpus | None = No
     found = []
     for position, dot in dots.items():
         key, doc = candidates[position]
+        if skip is not None and skip(key):
+            continue
         theirs = corpus.vector(doc)
         cosine = dot / math.sqrt(vector.squares * theirs.squares)
         overlap = shared[position] / min(vector.total, theirs.total)

@@ -190,3 +190,10 @@ def read(raw: str | None) -> Reading:
         parts=numbered_parts(text),
         routes=route_names(text),
     )
+
+
+def warm_up() -> None:
+    """Load PyThaiNLP's dictionary and stopwords now (about half a second, once per process)
+    rather than in the first request that reads Thai."""
+    _segment("ก่อสร้างถนนคอนกรีตเสริมเหล็ก")
+    stopwords()
