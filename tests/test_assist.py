@@ -336,8 +336,8 @@ def test_place_names_are_runs_of_words_not_fragments():
         duplicates.features("ฟื้นฟูและกำจัดวัชพืชในแม่น้ำวังและลำเหมืองสาธารณะ", None, None),
     ]
     corpus = duplicates.Corpus.of(docs)
-    assert "พญาวัง" in corpus.vector(docs[0]).places
-    assert not corpus.vector(docs[0]).places & corpus.vector(docs[1]).places
+    assert "พญาวัง" in corpus.names(docs[0]).places
+    assert not corpus.names(docs[0]).places & corpus.names(docs[1]).places
     assert duplicates.compare(docs[0], docs[1], corpus).score < duplicates.THRESHOLD
 
 

@@ -117,6 +117,12 @@ class Vector:
     weights: dict[str, float]
     squares: float
     total: float
+
+
+@dataclass(frozen=True)
+class Names:
+    """What locates a proposal and what it is specifically about, under one corpus."""
+
     places: frozenset[str]
     specific: dict[str, float]  # specific words and their inverse document frequency
 
@@ -130,7 +136,10 @@ class Corpus:
     df: Counter = field(default_factory=Counter)
     noise: frozenset = frozenset()  # words of the organization's name
     vectors: dict = field(default_factory=dict)
-    postings: dict = field(default_factory=dict)  # term -> [(position, weight)], by index()
+    names_of: dict = field(default_factory=dict)
+    postings: dict = field(default_factory=dict)  # term -> [position], by index()
+    sums: list = field(default_factory=list)  # position -> (squares, total), by index()
+    term_weights: dict = field(default_factory=dict)  # term -> weight, as read
 
     @classmethod
     def of(cls, docs: list[Features], noise: frozenset = frozenset()) -> "Corpus":
@@ -151,21 +160,43 @@ class Corpus:
         """A word that says what is done, where in general or by whom, not which project."""
         return word in ACTIVITY_WORDS or word in self.noise or everyday(word) or self.common(word)
 
+    def weight(self, term: str) -> float:
+        """A term's weight, the same in every proposal that has it: its inverse document
+        frequency, halved for a trigram."""
+        found = self.term_weights.get(term)
+        if found is None:
+            found = self.idf(term) * (NGRAM_WEIGHT if term[0] == "#" else 1.0)
+            self.term_weights[term] = found
+        return found
+
     def index(self, docs: list[Features]) -> None:
         """Postings of the candidates' terms, so that a query touches only the candidates
-        that share a term with it."""
-        postings: dict[str, list[tuple[int, float]]] = {}
+        that share a term with it, and the sums each candidate's similarity needs."""
+        postings: dict[str, list[int]] = {}
+        sums = []
         for position, doc in enumerate(docs):
-            for term, weight in self.vector(doc).weights.items():
-                postings.setdefault(term, []).append((position, weight))
-        self.postings = postings
+            squares = total = 0.0
+            for term in _terms(doc):
+                postings.setdefault(term, []).append(position)
+                weight = self.weight(term)
+                squares += weight * weight
+                total += weight
+            sums.append((squares, total))
+        self.postings, self.sums = postings, sums
 
     def vector(self, doc: Features) -> Vector:
         found = self.vectors.get(doc)
         if found is None:
-            weights = _weights(doc, self)
-            found = _vector(doc, self, weights)
+            found = _vector(_weights(doc, self))
             self.vectors[doc] = found
+        return found
+
+    def names(self, doc: Features) -> Names:
+        """Computed only for the pairs that reach a full comparison."""
+        found = self.names_of.get(doc)
+        if found is None:
+            found = _names(doc, self)
+            self.names_of[doc] = found
         return found
 
 
@@ -177,18 +208,23 @@ class Match:
     objects: tuple[str, ...] = ()
 
 
+def _terms(doc: Features):
+    """Words, trigrams (#) and objects (@) of a proposal."""
+    yield from doc.words
+    yield from ("#" + g for g in doc.grams)
+    yield from ("@" + o for o in doc.objects)
+
+
 def _weights(doc: Features, corpus: Corpus) -> dict[str, float]:
-    weights = {w: corpus.idf(w) for w in doc.words}
-    weights.update({"#" + g: NGRAM_WEIGHT * corpus.idf("#" + g) for g in doc.grams})
-    weights.update({"@" + o: corpus.idf("@" + o) for o in doc.objects})
-    return weights
+    return {term: corpus.weight(term) for term in _terms(doc)}
 
 
-def _vector(doc: Features, corpus: Corpus, weights: dict[str, float]) -> Vector:
-    return Vector(
-        weights,
-        sum(v * v for v in weights.values()),
-        sum(weights.values()),
+def _vector(weights: dict[str, float]) -> Vector:
+    return Vector(weights, sum(v * v for v in weights.values()), sum(weights.values()))
+
+
+def _names(doc: Features, corpus: Corpus) -> Names:
+    return Names(
         frozenset(_places(doc, corpus)),
         {w: corpus.idf(w) for w in doc.words if not corpus.generic(w)},
     )
@@ -209,6 +245,7 @@ def _places(doc: Features, corpus: Corpus) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=50_000)
 def everyday(word: str) -> bool:
     """An everyday word, or two of them written together (กลางบ้าน, หน้าวัด, ทุ่งนา)."""
     if word in EVERYDAY_PLACES:
@@ -237,13 +274,14 @@ def similarity(a: Vector, b: Vector) -> float:
     return (cosine + overlap) / 2
 
 
-def compare(query: Features, other: Features, corpus: Corpus, query_vector=None) -> Match:
+def compare(
+    query: Features, other: Features, corpus: Corpus, query_vector=None, query_names=None
+) -> Match:
     """How alike two proposals are (0..1) and what matched."""
-    a = query_vector or corpus.vector(query)
-    b = corpus.vector(other)
-    title_like = similarity(a, b)
+    title_like = similarity(query_vector or corpus.vector(query), corpus.vector(other))
     if title_like == 0.0:
         return Match(0.0, ())
+    a, b = query_names or corpus.names(query), corpus.names(other)
     places = a.places & b.places
     objects = query.objects & other.objects
     same_village = bool(query.villages & other.villages)
@@ -324,30 +362,27 @@ def rank(query: Features, candidates, limit: int = 5, corpus: Corpus | None = No
         corpus = Corpus.of(docs)
     if not corpus.postings and docs:
         corpus.index(docs)
-    vector = _query_vector(query, corpus)
+    vector = _vector(_weights(query, corpus))  # not kept: queries change per keystroke
+    names = None
     dots: dict[int, float] = {}
     shared: dict[int, float] = {}
-    for term, weight in vector.weights.items():
-        for position, other in corpus.postings.get(term, ()):
-            dots[position] = dots.get(position, 0.0) + weight * other
-            shared[position] = shared.get(position, 0.0) + other
+    for term, weight in vector.weights.items():  # a shared term weighs the same on both sides
+        for position in corpus.postings.get(term, ()):
+            dots[position] = dots.get(position, 0.0) + weight * weight
+            shared[position] = shared.get(position, 0.0) + weight
     found = []
     for position, dot in dots.items():
         key, doc = candidates[position]
         if skip is not None and skip(key):
             continue
-        theirs = corpus.vector(doc)
-        cosine = dot / math.sqrt(vector.squares * theirs.squares)
-        overlap = shared[position] / min(vector.total, theirs.total)
+        squares, total = corpus.sums[position]
+        cosine = dot / math.sqrt(vector.squares * squares)
+        overlap = shared[position] / min(vector.total, total)
         if (cosine + overlap) / 2 < THRESHOLD:
             continue
-        match = compare(query, doc, corpus, vector)
+        names = names or _names(query, corpus)
+        match = compare(query, doc, corpus, vector, names)
         if match.score >= THRESHOLD:
             found.append((-match.score, position, key, match))
     found.sort(key=lambda item: (item[0], item[1]))
     return [(key, match) for _, _, key, match in found[:limit]]
-
-
-def _query_vector(query: Features, corpus: Corpus) -> Vector:
-    """The query's vector, not kept in the corpus (queries are many and change per keystroke)."""
-    return _vector(query, corpus, _weights(query, corpus))
