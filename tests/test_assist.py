@@ -3,7 +3,7 @@ no-JS suggest round trip, a village supporting an existing proposal, the screeni
 every village that asked for a merged proposal. HTTP first; the pure rankings underneath."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from forum.assist import duplicates
 from forum.assist.models import ProposalSupport
@@ -102,6 +102,24 @@ def test_same_weir_from_the_next_village_is_a_duplicate_other_village_road_is_no
     assert road not in {s["id"] for s in other_village["similar"]}
     same_village = assist(client, title="ก่อสร้างถนนคอนกรีตเสริมเหล็ก สายกลางบ้าน ม.3", village=3)
     assert road in {s["id"] for s in same_village["similar"]}
+
+
+def test_steady_state_is_two_round_trips_and_sees_new_proposals(client):
+    query = {"title": "ขุดลอกหนองแขมที่ตื้นเขิน", "objective": "เก็บน้ำไม่ได้", "village": 4}
+    assist(client, **query)  # fills the per-process caches
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert assist(client, **query)["similar"] == []
+        assert len(statements) <= 2  # the organization, then one row of fingerprints
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    pond = propose(client, village=4, title="ขุดลอกหนองน้ำสาธารณะหนองแขม หมู่ที่ 4")
+    assert pond in {s["id"] for s in assist(client, **query)["similar"]}
 
 
 def test_anonymous_callers_see_only_public_proposals(client, auth):
