@@ -152,6 +152,10 @@ def register_blueprints(app: Flask) -> None:
     from forum.assist.views import bp as assist_bp
 
     app.register_blueprint(assist_bp)
+    if app.config.get("ASSIST_WARM_UP", True):
+        from forum.assist.text import warm_up
+
+        warm_up()
     from forum.home.views import bp as home_bp
 
     app.register_blueprint(home_bp)

@@ -3,11 +3,12 @@ no-JS suggest round trip, a village supporting an existing proposal, the screeni
 every village that asked for a merged proposal. HTTP first; the pure rankings underneath."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from forum.assist import duplicates
 from forum.assist.models import ProposalSupport
 from forum.assist.ranking import Bm25
+from forum.assist.tactics import name_terms
 from forum.assist.text import read
 from forum.catalog.models import Program
 from forum.extensions import db
@@ -101,6 +102,24 @@ def test_same_weir_from_the_next_village_is_a_duplicate_other_village_road_is_no
     assert road not in {s["id"] for s in other_village["similar"]}
     same_village = assist(client, title="ก่อสร้างถนนคอนกรีตเสริมเหล็ก สายกลางบ้าน ม.3", village=3)
     assert road in {s["id"] for s in same_village["similar"]}
+
+
+def test_steady_state_is_two_round_trips_and_sees_new_proposals(client):
+    query = {"title": "ขุดลอกหนองแขมที่ตื้นเขิน", "objective": "เก็บน้ำไม่ได้", "village": 4}
+    assist(client, **query)  # fills the per-process caches
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert assist(client, **query)["similar"] == []
+        assert len(statements) <= 2  # the organization, then one row of fingerprints
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    pond = propose(client, village=4, title="ขุดลอกหนองน้ำสาธารณะหนองแขม หมู่ที่ 4")
+    assert pond in {s["id"] for s in assist(client, **query)["similar"]}
 
 
 def test_anonymous_callers_see_only_public_proposals(client, auth):
@@ -282,6 +301,72 @@ def test_numbers_and_places_decide_duplicates():
     assert score("ก่อสร้างถนน คสล. ซอย 5", 6, "ก่อสร้างถนน คสล. ซอย 7", 6) < threshold
     assert score(WEIR, 4, "สร้างฝายกั้นน้ำลำน้ำแม่ต๋ำ บริเวณทุ่งนา", 5) >= threshold
     assert score(WEIR, 4, "ฝายชะลอน้ำลำน้ำแม่ตำ", 5) >= threshold  # without the tone mark
+
+
+def duplicate_scores(proposals, name="องค์การบริหารส่วนตำบลบ้านอ้อน"):
+    """Scores of the first proposal against each other one, IDF over all of them."""
+    docs = [duplicates.features(title, None, village) for title, village in proposals]
+    corpus = duplicates.Corpus.of(docs, name_terms(name))
+    return [duplicates.compare(docs[0], other, corpus).score for other in docs[1:]]
+
+
+ORGANIZATION_WIDE = [
+    ("อาหารกลางวันศูนย์พัฒนาเด็กเล็ก อบต.บ้านอ้อน", None),
+    ("จัดหาวัสดุการศึกษาศูนย์พัฒนาเด็กเล็ก อบต.บ้านอ้อน", None),
+    ("อาหารเสริม (นม) โรงเรียนและศูนย์พัฒนาเด็กเล็ก", None),
+    ("ส่งเสริมอาชีพการทำขนมพื้นเมืองให้กลุ่มสตรี", None),
+    ("ส่งเสริมอาชีพการทำดอกไม้ประดิษฐ์ให้กลุ่มสตรี", None),
+    ("อาหารกลางวันศูนย์พัฒนาเด็กเล็ก ตำบลบ้านอ้อน", None),
+    ("ก่อสร้างฝายชะลอน้ำลำน้ำแม่ต๋ำ", 4),
+    ("สร้างฝายกั้นน้ำลำน้ำแม่ต๋ำ บริเวณทุ่งนาบ้านขาม", 5),
+    ("ก่อสร้างถนน คสล. สายไปทุ่งนาหนองบัว หมู่ที่ 9", 9),
+    ("ทำถนนคอนกรีตไปทุ่งนาหนองบัว บ้านอ้อนกลาง", 2),
+]
+
+
+def test_organization_wide_activities_sharing_generic_words_are_not_duplicates():
+    materials, milk, _sweets, _flowers, lunch_again, *_ = duplicate_scores(
+        ORGANIZATION_WIDE
+    )
+    threshold = duplicates.THRESHOLD
+    assert materials < threshold  # the same child centres, another purchase
+    assert milk < threshold
+    assert lunch_again >= threshold  # the same lunches, asked again in other words
+    training = duplicate_scores(ORGANIZATION_WIDE[3:])
+    assert training[0] < threshold  # two occupations for one group
+
+
+def test_one_name_locates_a_weir_across_villages_but_not_a_road():
+    weir = duplicate_scores(ORGANIZATION_WIDE[6:])
+    assert weir[0] >= duplicates.THRESHOLD
+    road = duplicate_scores(ORGANIZATION_WIDE[8:])
+    assert road[0] < duplicates.THRESHOLD  # two roads to one field, from villages 9 and 2
+    both_ends = duplicate_scores(
+        [("ก่อสร้างถนน คสล. สายบ้านแม่ต๋ำ-บ้านขาม หมู่ที่ 4", 4),
+         ("ก่อสร้างถนนคอนกรีต เชื่อมบ้านขาม-บ้านแม่ต๋ำ", 5)]
+    )  # fmt: skip
+    assert both_ends[0] >= duplicates.THRESHOLD
+
+
+def test_place_names_are_runs_of_words_not_fragments():
+    docs = [
+        duplicates.features("ขุดลอกลำเหมืองสาธารณะ ลำเหมืองพญาวัง", None, None),
+        duplicates.features("ฟื้นฟูและกำจัดวัชพืชในแม่น้ำวังและลำเหมืองสาธารณะ", None, None),
+    ]
+    corpus = duplicates.Corpus.of(docs)
+    assert "พญาวัง" in corpus.names(docs[0]).places
+    assert not corpus.names(docs[0]).places & corpus.names(docs[1]).places
+    assert duplicates.compare(docs[0], docs[1], corpus).score < duplicates.THRESHOLD
+
+
+def test_ambulance_title_alone_suggests_medical_equipment(client):
+    answer = assist(client, slug="khelang-nakhon", title="จัดซื้อรถพยาบาลฉุกเฉิน")
+    assert (2, "8") in [(t["strategy"], t["tactic"]) for t in answer["tactics"]]
+
+
+def test_compound_heads_are_read():
+    assert {"การแพทย์", "แพทย์"} <= set(read("อุปกรณ์ทางการแพทย์").heads)
+    assert "บริการ" in read("ให้บริการประชาชน").heads
 
 
 def test_bm25_ranks_by_score_and_breaks_ties_by_position():

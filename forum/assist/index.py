@@ -1,23 +1,26 @@
 """The assistant's view of the database: an organization's tactic model and the proposals a
-new one is compared with.
+new one is compared with, read with one round trip per request in the steady state.
 
-The tactic model (catalog + screened proposals) is built once per process and organization and
-rebuilt when a cheap fingerprint query shows the catalog or the screenings changed, so every
-process answers from the database's current state. Proposal features are memoized by their
-text (forum.assist.duplicates.features), so they cannot be stale.
+Each request reads one row (``state``): fingerprints of the organization's catalog, of its
+screened proposals and of its proposals in the plan period (count, last change), and the current
+plan period. The tactic model, the period's proposal rows (their features) and the duplicate
+corpora are kept per process and reused while their fingerprint is unchanged, so every process
+answers from the database's current state; nothing is shared between processes but the database.
+Proposal features are memoized by their text (forum.assist.duplicates.features).
 """
 
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, true
+from sqlalchemy import Integer, func, literal, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from forum.assist import duplicates
-from forum.assist.tactics import Example, TacticModel, TacticRef, tactic_document
+from forum.assist.tactics import Example, TacticModel, TacticRef, name_terms, tactic_document
 from forum.catalog.models import Strategy, Tactic
 from forum.extensions import db
-from forum.organizations.models import Village
+from forum.organizations.models import PlanPeriod, Village
 from forum.proposals.models import Proposal
 from forum.proposals.states import Status
 from forum.workflow.models import Decision
@@ -29,10 +32,22 @@ PAST_SCREENING = (
     Status.IN_DRAFT_PLAN, Status.COMMITTEE_APPROVED, Status.COUNCIL_APPROVED, Status.ANNOUNCED,
     Status.WITHDRAWN,
 )  # fmt: skip
+POOLS_KEPT = 128
 CORPORA_KEPT = 256
 _lock = threading.Lock()
 _models: OrderedDict[tuple[str, int], tuple[tuple, TacticModel]] = OrderedDict()
-_corpora: OrderedDict[tuple[str, int], duplicates.Corpus] = OrderedDict()
+_pools: OrderedDict[tuple, tuple] = OrderedDict()
+_corpora: OrderedDict[tuple, duplicates.Corpus] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class State:
+    """What one round trip says about an organization (see the module's docstring)."""
+
+    catalog: tuple
+    examples: tuple
+    period_id: int | None
+    proposals: tuple
 
 
 def _catalog_fingerprint(organization_id: int):
@@ -68,18 +83,58 @@ def _examples_fingerprint(organization_id: int):
     )
 
 
-def _fingerprint(organization_id: int) -> tuple:
-    """Both fingerprints in one round trip."""
+def _current_period(organization_id: int):
+    """The organization's latest plan period (Organization.current_period), as a subquery."""
+    return (
+        select(PlanPeriod.id)
+        .where(PlanPeriod.organization_id == organization_id)
+        .order_by(PlanPeriod.first_year.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _proposals_fingerprint(organization_id: int, period):
+    """Changes whenever a proposal of the period is added or changed (title, status ...)."""
+    return select(
+        func.count(Proposal.id), func.max(Proposal.id), func.max(Proposal.updated_at)
+    ).where(
+        Proposal.organization_id == organization_id,
+        or_(period.is_(None), Proposal.plan_period_id == period),
+    )
+
+
+def state(organization_id: int, period_id: int | None = None) -> State:
+    """The fingerprints and the plan period (``period_id``, or the current one), in one
+    round trip."""
+    period = (
+        _current_period(organization_id) if period_id is None else literal(period_id, Integer)
+    )
     catalog = _catalog_fingerprint(organization_id).subquery()
     examples = _examples_fingerprint(organization_id).subquery()
-    both = select(catalog, examples).select_from(catalog.join(examples, true()))
-    return tuple(db.session.execute(both).one())
+    proposals = _proposals_fingerprint(organization_id, period).subquery()
+    row = db.session.execute(
+        select(catalog, examples, proposals, period.label("period_id"))
+        .select_from(catalog.join(examples, true()).join(proposals, true()))
+    ).one()
+    return State(tuple(row[0:4]), tuple(row[4:7]), row[-1], tuple(row[7:10]))
 
 
 def catalog_documents(organization) -> list:
-    """(TacticRef, document) of every tactic of the organization's catalog."""
+    """(TacticRef, document) of every tactic of the organization's catalog (six queries)."""
+    strategies = db.session.scalars(
+        select(Strategy)
+        .where(Strategy.organization_id == organization.id)
+        .order_by(Strategy.number)
+        .options(
+            selectinload(Strategy.tactics),
+            selectinload(Strategy.goals),
+            selectinload(Strategy.kpis),
+            selectinload(Strategy.province_strategy).selectinload(Strategy.tactics),
+        )
+    ).all()
     catalog = []
-    for strategy in organization.strategies:
+    for strategy in strategies:
         for tactic in strategy.tactics:
             ref = TacticRef(
                 tactic.id, strategy.id, strategy.number, tactic.number, tactic.title, strategy.title
@@ -99,10 +154,10 @@ def _build_model(organization) -> TacticModel:
     return TacticModel(catalog, [Example(*row) for row in rows], organization.name_th)
 
 
-def tactic_model(organization) -> TacticModel:
+def tactic_model(organization, found: State | None = None) -> TacticModel:
     """The organization's model, rebuilt if its catalog or its screenings changed."""
     where = (str(db.engine.url), organization.id)
-    key = _fingerprint(organization.id)
+    key = _model_key(organization, found)
     with _lock:
         cached = _models.get(where)
         if cached and cached[0] == key:
@@ -116,6 +171,11 @@ def tactic_model(organization) -> TacticModel:
     return model
 
 
+def _model_key(organization, found: State | None) -> tuple:
+    found = found or state(organization.id)
+    return found.catalog, found.examples
+
+
 @dataclass(frozen=True)
 class Candidate:
     id: int
@@ -125,9 +185,31 @@ class Candidate:
     village_number: int | None
 
 
-def candidates(organization, period, user, exclude_id: int | None = None):
+def candidates(organization, found: State, user):
     """(Candidate, Features) of the organization's proposals in the period that ``user`` may
     see, every status but withdrawn, oldest first; and their corpus."""
+    rows = _rows(organization.id, found)
+    office = user.is_authenticated and user.is_office(organization.id)
+    if office:
+        visible, seen = rows, "office"
+    else:
+        own = frozenset(user.committee_villages(organization.id)) if user.is_authenticated else ()
+        visible = tuple(r for r in rows if r[0].status != Status.DRAFT or r[0].village_id in own)
+        seen = frozenset(own)
+    noise = name_terms(organization.name_th)
+    key = (str(db.engine.url), organization.id, found.period_id, found.proposals, seen, noise)
+    return list(visible), _corpus(key, visible, noise)
+
+
+def _rows(organization_id: int, found: State) -> tuple:
+    """(Candidate, Features) of every proposal of the period but the withdrawn, read again
+    only when the period's proposals changed."""
+    key = (str(db.engine.url), organization_id, found.period_id, found.proposals)
+    with _lock:
+        cached = _pools.get(key)
+        if cached is not None:
+            _pools.move_to_end(key)
+            return cached
     query = (
         select(
             Proposal.id,
@@ -139,38 +221,35 @@ def candidates(organization, period, user, exclude_id: int | None = None):
         )
         .outerjoin(Village, Village.id == Proposal.village_id)
         .where(
-            Proposal.organization_id == organization.id,
+            Proposal.organization_id == organization_id,
             Proposal.status != Status.WITHDRAWN,
         )
         .order_by(Proposal.id)
     )
-    if period is not None:
-        query = query.where(Proposal.plan_period_id == period.id)
-    if exclude_id is not None:
-        query = query.where(Proposal.id != exclude_id)
-    office = user.is_authenticated and user.is_office(organization.id)
-    if not office:
-        own = list(user.committee_villages(organization.id)) if user.is_authenticated else []
-        query = query.where((Proposal.status != Status.DRAFT) | Proposal.village_id.in_(own))
-    rows = tuple(tuple(r) for r in db.session.execute(query).all())
-    pool = [
+    if found.period_id is not None:
+        query = query.where(Proposal.plan_period_id == found.period_id)
+    rows = tuple(
         (Candidate(i, title, status, village_id, number),
          duplicates.features(title, location, number))
-        for i, title, location, status, village_id, number in rows
-    ]
-    return pool, _corpus(pool, rows)
+        for i, title, location, status, village_id, number in db.session.execute(query).all()
+    )  # fmt: skip
+    with _lock:
+        _pools[key] = rows
+        while len(_pools) > POOLS_KEPT:
+            _pools.popitem(last=False)
+    return rows
 
 
-def _corpus(pool, rows) -> duplicates.Corpus:
-    """The candidates' corpus, kept while the same rows come back (keyed by their content)."""
-    key = (str(db.engine.url), hash(rows))
+def _corpus(key: tuple, pool, noise: frozenset) -> duplicates.Corpus:
+    """The candidates' corpus (document frequencies over what the caller may see), kept
+    while the same proposals come back."""
     with _lock:
         found = _corpora.get(key)
         if found is not None:
             _corpora.move_to_end(key)
             return found
     docs = [f for _, f in pool]
-    found = duplicates.Corpus.of(docs)
+    found = duplicates.Corpus.of(docs, noise)
     found.index(docs)
     with _lock:
         _corpora[key] = found

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from forum.assist import duplicates
-from forum.assist.index import Candidate, candidates, tactic_model
+from forum.assist.index import Candidate, candidates, state, tactic_model
 from forum.assist.tactics import Suggestion
 
 SIMILAR_MAX = 5
@@ -28,14 +28,14 @@ def assist(
 ) -> Help:
     """Suggested tactics (up to three) and the most similar proposals of the organization's
     plan period (up to five) that ``user`` may see."""
-    model = tactic_model(organization)
+    found = state(organization.id, period.id if period is not None else None)
+    model = tactic_model(organization, found)
     suggestions = model.suggest(title, objective, target)
     similar: list = []
     if (title or "").strip():
         query = duplicates.features(title, location, village_number)
         if query.words or query.grams:
-            pool, corpus = candidates(
-                organization, period or organization.current_period, user, exclude_id
-            )
-            similar = duplicates.rank(query, pool, limit=SIMILAR_MAX, corpus=corpus)
+            pool, corpus = candidates(organization, found, user)
+            skip = (lambda c: c.id == exclude_id) if exclude_id is not None else None
+            similar = duplicates.rank(query, pool, limit=SIMILAR_MAX, corpus=corpus, skip=skip)
     return Help(suggestions, similar)

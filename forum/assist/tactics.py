@@ -30,6 +30,7 @@ from forum.assist.text import read
 
 TITLE, DESCRIPTION, STRATEGY, CONTEXT = 3.0, 1.0, 1.0, 0.5
 NGRAM = 0.3
+HEAD = 0.5  # a compound's head (ทางการแพทย์ -> แพทย์) counts half a word
 EXPANSION = 0.6
 QUERY_FIELDS = (2.0, 1.0, 0.7)  # title, objective, target
 NEIGHBOURS = 15
@@ -69,6 +70,8 @@ def add_text(bag: Counter, raw: str | None, weight: float) -> None:
     reading = read(raw)
     for word in reading.words:
         bag[word] += weight
+    for head in reading.heads:
+        bag[head] += weight * HEAD
     for gram in reading.trigrams:
         bag["#" + gram] += weight * NGRAM
 

@@ -46,6 +46,11 @@ _PROPOSAL_WORDS_TEXT = (
     "เมตร กว้าง ยาว หนา ตาราง ระยะทาง พื้นที่ ไม่น้อยกว่า ประมาณ บาท ปี ราย คน ครั้ง"
 )
 PROPOSAL_WORDS = frozenset(_PROPOSAL_WORDS_TEXT.split())
+# Leading words newmm keeps inside a compound ("ทางการแพทย์", "ให้บริการ", "ความปลอดภัย"):
+# the compound's head ("การแพทย์", "แพทย์", "บริการ") is read too, so the catalog's
+# "อุปกรณ์ทางการแพทย์" meets a villager's "การแพทย์ฉุกเฉิน".
+COMPOUND_LEADS = ("ทาง", "ให้", "ด้าน", "การ", "ความ")
+HEAD_MIN = 3  # characters a head keeps at least
 
 
 @functools.cache
@@ -105,18 +110,45 @@ def _segment_long(run: str) -> list[str]:
     return out
 
 
-def words(text: str) -> list[str]:
-    """Content words of a normalized text: PyThaiNLP's newmm segmentation of each run between
-    spaces, without stopwords, numbers and one-letter pieces."""
-    out = []
+def word_runs(text: str) -> tuple[tuple[str, ...], ...]:
+    """Content words of a normalized text in runs: PyThaiNLP's newmm segmentation of each run
+    between spaces, without stopwords, numbers and one-letter pieces; a space or a dropped
+    piece ends a run (so "บ้านห้วยเป้กับบ้านดอนไชย" keeps เป้ and ดอนไชย apart)."""
+    runs: list[tuple[str, ...]] = []
     stop = stopwords()
-    for run in _plain(text).split():
-        for word in _segment_long(run):
+    for chunk in _plain(text).split():
+        run: list[str] = []
+        for word in _segment_long(chunk):
             word = word.strip()
             if len(word) < 2 or word in stop or not THAI_OR_LATIN.search(word):
+                if run:
+                    runs.append(tuple(run))
+                run = []
                 continue
-            out.append(word)
-    return out
+            run.append(word)
+        if run:
+            runs.append(tuple(run))
+    return tuple(runs)
+
+
+def words(text: str) -> list[str]:
+    """Content words of a normalized text, in order (see word_runs)."""
+    return [word for run in word_runs(text) for word in run]
+
+
+def heads(words_: tuple[str, ...]) -> tuple[str, ...]:
+    """The heads of compounds that begin with a lead word (ทางการแพทย์ -> การแพทย์, แพทย์),
+    not already among the words."""
+    found: list[str] = []
+    for word in words_:
+        rest = word
+        while lead := next((x for x in COMPOUND_LEADS if rest.startswith(x)), None):
+            rest = rest[len(lead) :]
+            if len(rest) < HEAD_MIN:
+                break
+            found.append(rest)
+    seen = set(words_)
+    return tuple(dict.fromkeys(w for w in found if w not in seen and w not in stopwords()))
 
 
 def trigrams(text: str) -> set[str]:
@@ -135,6 +167,8 @@ class Reading:
 
     text: str  # normalized
     words: tuple[str, ...]
+    runs: tuple[tuple[str, ...], ...]  # the same words, in runs (forum.assist.duplicates)
+    heads: tuple[str, ...]  # heads of compounds (forum.assist.tactics reads them)
     trigrams: frozenset[str]
     villages: frozenset[int]
     parts: frozenset[str]
@@ -144,11 +178,22 @@ class Reading:
 @functools.lru_cache(maxsize=50_000)
 def read(raw: str | None) -> Reading:
     text = normalize(raw)
+    runs = word_runs(text)
+    found = tuple(word for run in runs for word in run)
     return Reading(
         text=text,
-        words=tuple(words(text)),
+        words=found,
+        runs=runs,
+        heads=heads(found),
         trigrams=frozenset(trigrams(text)),
         villages=village_numbers(text),
         parts=numbered_parts(text),
         routes=route_names(text),
     )
+
+
+def warm_up() -> None:
+    """Load PyThaiNLP's dictionary and stopwords now (about half a second, once per process)
+    rather than in the first request that reads Thai."""
+    _segment("ก่อสร้างถนนคอนกรีตเสริมเหล็ก")
+    stopwords()
