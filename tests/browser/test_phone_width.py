@@ -16,7 +16,8 @@ PAGES = (
     "/o/ban-on/proposals/steps/draft_plan",
 )
 WIDE_BOXES = """() => [...document.querySelectorAll('main table, main pre, main code')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 || e.scrollWidth > e.clientWidth + 1)
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+            || e.scrollWidth > e.clientWidth + 1)
   .map(e => e.tagName + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
