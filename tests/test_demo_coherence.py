@@ -69,6 +69,18 @@ def test_a_title_is_tagged_to_the_tactic_that_fits_it(app, word):
         assert theme in p.strategy.title
 
 
+def test_the_tactic_suggester_offers_each_demo_tag_among_its_three(client):
+    """A second opinion (forum.assist): from its title alone, each sample's tactic is among
+    the three the suggester offers (it also learns from the screened demo proposals)."""
+    misses = []
+    for sample in SAMPLE_PROPOSALS["ban-on"]:
+        answer = client.get("/o/ban-on/assist", query_string={"title": sample.title}).get_json()
+        offered = [(t["strategy"], t["tactic"]) for t in answer["tactics"]]
+        if (sample.strategy, sample.tactic) not in offered:
+            misses.append((sample.title, offered))
+    assert misses == []
+
+
 def test_no_demo_proposal_is_on_town_planning(app):
     planning = [p.title for p in demo_proposals(org("ban-on")) if "ผังเมือง" in p.tactic.title]
     assert planning == []
