@@ -4,7 +4,8 @@ Runs after the shipped catalogs are imported; safe to run twice.
 """
 
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -29,20 +30,59 @@ VILLAGES = {
     "lampang-pao": ["สบตุ๋ย", "ต้นธงชัย"],
 }  # fmt: skip
 
-SAMPLE_TITLES = [
-    ("ก่อสร้างถนนคอนกรีตเสริมเหล็กสายบ้านนายสมบูรณ์ถึงทุ่งนา", 650_000, "00310"),
-    ("ขุดลอกลำเหมืองสาธารณะหน้าวัด", 180_000, "00310"),
-    ("ติดตั้งไฟฟ้าส่องสว่างพลังงานแสงอาทิตย์ริมถนนในหมู่บ้าน", 240_000, "00240"),
-    ("ส่งเสริมอาชีพการทอผ้าพื้นเมืองของกลุ่มแม่บ้าน", 45_000, "00250"),
-    ("อบรมผู้สูงอายุดูแลสุขภาพและป้องกันโรคเบาหวาน", 30_000, "00220"),
-    ("ปรับปรุงระบบประปาหมู่บ้านและถังเก็บน้ำ", 420_000, "00240"),
-    ("จัดงานประเพณีปีใหม่เมืองและรดน้ำดำหัวผู้สูงอายุ", 60_000, "00260"),
-    ("สร้างฝายชะลอน้ำลำห้วยเพื่อการเกษตร", 300_000, "00320"),
-    ("จัดซื้อเครื่องออกกำลังกายกลางแจ้งประจำหมู่บ้าน", 150_000, "00260"),
-    ("ป้องกันและแก้ไขปัญหายาเสพติดในเยาวชน", 25_000, "00120"),
-    ("ก่อสร้างรางระบายน้ำคอนกรีตในซอยกลางหมู่บ้าน", 380_000, "00310"),
-    ("อบรมการทำปุ๋ยหมักชีวภาพลดต้นทุนการผลิต", 20_000, "00320"),
-]
+
+class Sample(NamedTuple):
+    """One sample proposal: its title (the village is added), budget, the strategy and tactic
+    numbers of its organization's catalog that fit it, its budget program and, for equipment
+    (แบบ ผ.03), its category and type."""
+
+    title: str
+    amount: int
+    strategy: int
+    tactic: str
+    program: str
+    equipment: tuple[str, str] | None = None
+
+
+# What the villages of Ban On asked for, tagged as its plan officer would against the SAO's
+# catalog (shared/seeds 003): 1 infrastructure (1.1 roads, 1.2 water and utilities, 1.3
+# lighting), 2 environment (2.1 awareness, 2.2 conservation), 3 society (3.1 quality of life,
+# 3.2 education, 3.3 culture, 3.4 health, 3.5 community), 4 economy (4.1 occupations, 4.2
+# local products, 4.3 tourism), 5 administration (5.2 tools and e-services). The order matters:
+# ensure_demo_plan walks them by position (the i-th goes to village i mod 10 + 1), and the
+# ninth and the 21st are equipment.
+SAMPLE_PROPOSALS = {
+    "ban-on": [
+        Sample("ก่อสร้างถนนคอนกรีตเสริมเหล็กสายบ้านนายสมบูรณ์ถึงทุ่งนา", 650_000, 1, "1", "00310"),
+        Sample("ขุดลอกลำเหมืองสาธารณะหน้าวัด", 180_000, 1, "2", "00310"),
+        Sample("ติดตั้งไฟฟ้าส่องสว่างพลังงานแสงอาทิตย์ริมถนนในหมู่บ้าน", 240_000, 1, "3", "00240"),
+        Sample("ส่งเสริมอาชีพการทอผ้าพื้นเมืองของกลุ่มแม่บ้าน", 45_000, 4, "1", "00250"),
+        Sample("อบรมผู้สูงอายุดูแลสุขภาพและป้องกันโรคเบาหวาน", 30_000, 3, "4", "00220"),
+        Sample("ปรับปรุงระบบประปาหมู่บ้านและถังเก็บน้ำ", 420_000, 1, "2", "00240"),
+        Sample("จัดงานประเพณีปีใหม่เมืองและรดน้ำดำหัวผู้สูงอายุ", 60_000, 3, "3", "00260"),
+        Sample("สร้างฝายชะลอน้ำลำห้วยเพื่อการเกษตร", 300_000, 1, "2", "00320"),
+        Sample("จัดซื้อเครื่องออกกำลังกายกลางแจ้งประจำหมู่บ้าน", 150_000, 3, "4", "00260",
+               ("ครุภัณฑ์กีฬา", "เครื่องออกกำลังกาย")),
+        Sample("ป้องกันและแก้ไขปัญหายาเสพติดในเยาวชน", 25_000, 3, "5", "00120"),
+        Sample("ก่อสร้างรางระบายน้ำคอนกรีตในซอยกลางหมู่บ้าน", 380_000, 1, "2", "00310"),
+        Sample("อบรมการทำปุ๋ยหมักชีวภาพลดต้นทุนการผลิต", 20_000, 4, "1", "00320"),
+        Sample("ก่อสร้างสะพานคอนกรีตเสริมเหล็กข้ามลำห้วยสายไปทุ่งนา", 650_000, 1, "1", "00310"),
+        Sample("ปลูกป่าชุมชนและทำแนวกันไฟป้องกันไฟป่าหมอกควัน", 180_000, 2, "2", "00320"),
+        Sample("ก่อสร้างลานกีฬาอเนกประสงค์ประจำหมู่บ้าน", 240_000, 3, "4", "00260"),
+        Sample("จัดตลาดนัดชุมชนจำหน่ายสินค้าเกษตรและผลิตภัณฑ์ท้องถิ่น", 45_000, 4, "2", "00330"),
+        Sample("อบรมการคัดแยกขยะต้นทางและจัดตั้งธนาคารขยะ", 30_000, 2, "1", "00240"),
+        Sample("ขยายเขตไฟฟ้าแรงต่ำเข้าพื้นที่การเกษตร", 420_000, 1, "3", "00240"),
+        Sample("ส่งเสริมทักษะภาษาอังกฤษและคอมพิวเตอร์สำหรับเด็กและเยาวชน", 60_000, 3, "2", "00210"),
+        Sample("ปรับปรุงเส้นทางเดินศึกษาธรรมชาติและจุดชมวิวเพื่อการท่องเที่ยว", 300_000, 4, "3",
+               "00330"),
+        Sample("จัดซื้อเครื่องพ่นหมอกควันกำจัดยุงลายป้องกันโรคไข้เลือดออก", 150_000, 3, "4", "00220",
+               ("ครุภัณฑ์การเกษตร", "เครื่องพ่นหมอกควัน")),
+        Sample("ฝึกอบรมอาสาสมัครป้องกันภัยฝ่ายพลเรือนประจำหมู่บ้าน", 25_000, 3, "5", "00120"),
+        Sample("ปรับปรุงถนนลูกรังสายเข้าพื้นที่การเกษตรเป็นถนนหินคลุก", 380_000, 1, "1", "00310"),
+        Sample("ติดตั้งจุดบริการอินเทอร์เน็ตไร้สายและบริการออนไลน์ของ อบต.", 20_000, 5, "2",
+               "00110"),
+    ],
+}  # fmt: skip
 
 
 def demo_users() -> list[tuple[str, str, str, Role, int | None]]:
@@ -121,46 +161,65 @@ def ensure_users(orgs: dict[str, Organization], actor: User) -> None:
         grant_role(actor, org, user, role, village, starts_on=MEMBERS_SINCE)
 
 
-def ensure_sample_proposals(org: Organization, count: int = 24, seed: int = 2566) -> None:
-    if db.session.scalar(select(Proposal.id).where(Proposal.organization_id == org.id).limit(1)):
+class DemoCatalogError(LookupError):
+    """A sample proposal names a strategy or tactic the imported catalog does not have."""
+
+
+def sample_tactic(org: Organization, sample: Sample):
+    """The strategy and tactic ``sample`` names in ``org``'s catalog; raises if there is none
+    (the shipped catalog changed: fix SAMPLE_PROPOSALS rather than tag proposals at random)."""
+    strategy = next((s for s in org.strategies if s.number == sample.strategy), None)
+    tactic = strategy and next((t for t in strategy.tactics if t.number == sample.tactic), None)
+    if tactic is None:
+        raise DemoCatalogError(
+            f"{org.slug}: no tactic {sample.strategy}.{sample.tactic} in the imported catalog "
+            f"for the sample proposal “{sample.title}” (run `flask import-catalogs` first)"
+        )
+    return strategy, tactic
+
+
+def ensure_sample_proposals(org: Organization, seed: int = 2566) -> None:
+    samples = SAMPLE_PROPOSALS.get(org.slug, [])
+    if not samples or db.session.scalar(
+        select(Proposal.id).where(Proposal.organization_id == org.id).limit(1)
+    ):
         return
     from forum.catalog.models import Program
 
+    tags = [sample_tactic(org, sample) for sample in samples]  # all checked before any is added
     rng = random.Random(seed)
     programs = {p.code: p for p in db.session.scalars(select(Program))}
     period = org.current_period
-    for i in range(count):
-        title, amount, program_code = SAMPLE_TITLES[i % len(SAMPLE_TITLES)]
+    for i, (sample, (strategy, tactic)) in enumerate(zip(samples, tags, strict=True)):
         village = org.villages[i % len(org.villages)]
-        strategy = org.strategies[i % len(org.strategies)]
-        tactic = strategy.tactics[i % len(strategy.tactics)]
         first = rng.randrange(len(period.years))
+        category, kind = sample.equipment or (None, None)
         proposal = Proposal(
             organization=org,
             plan_period=period,
             village=village,
             status=Status.SUBMITTED,
-            title=f"{title} {village.label}",
+            title=f"{sample.title} {village.label}",
             rationale="ชาวบ้านได้รับความเดือดร้อนและเสนอในเวทีประชาคมหมู่บ้าน",
             objective="เพื่อแก้ไขปัญหาความเดือดร้อนของประชาชนในพื้นที่",
             target=f"ประชาชน{village.label} ได้รับประโยชน์",
             kpi="ร้อยละ 80 ของประชาชนในพื้นที่พึงพอใจ",
             expected_result="ประชาชนมีคุณภาพชีวิตที่ดีขึ้น",
-            responsible_unit="กองช่าง" if program_code == "00310" else "สำนักปลัด",
+            responsible_unit="กองช่าง" if sample.program == "00310" else "สำนักปลัด",
             location=village.label,
             proposer_name=f"ผู้เสนอ ลำดับที่ {i + 1}",
             proposer_phone=f"08{rng.randrange(10**7, 10**8)}",
             proposer_name_private=(i % 5 == 0),
             strategy=strategy,
             tactic=tactic,
-            program=programs.get(program_code),
-            annex=Annex.EQUIPMENT if "จัดซื้อ" in title else Annex.OWN,
-            equipment_category="ครุภัณฑ์กีฬา" if "จัดซื้อ" in title else None,
-            equipment_type="เครื่องออกกำลังกาย" if "จัดซื้อ" in title else None,
+            program=programs.get(sample.program),
+            annex=Annex.EQUIPMENT if sample.equipment else Annex.OWN,
+            equipment_category=category,
+            equipment_type=kind,
             created_at=SAMPLES_SUBMITTED_AT,
         )
         proposal.set_budgets(
-            {year: (amount if idx == first else 0) for idx, year in enumerate(period.years)}
+            {year: (sample.amount if idx == first else 0) for idx, year in enumerate(period.years)}
         )
         db.session.add(proposal)
         db.session.flush()
@@ -189,13 +248,25 @@ def _meeting(org, kind, held_on, place, officer, village=None, count=None):
     return meeting
 
 
+def decided_at(day: date) -> datetime:
+    """When the demo records a decision taken on ``day``: noon in Thailand (05:00 UTC), after
+    that day's ballot round (10:00-11:00, forum.voting.demo_rounds). A decision taken at a
+    meeting carries the meeting's date, not the day the demo happens to be built."""
+    return datetime.combine(day, time(5, 0), tzinfo=UTC)
+
+
+# The demo's plan year, step by step: village forums on 3-10 March 2022 (one a day), the
+# officer's screening, the subdistrict forum, the draft plan, committee, council, announcement.
+SCREENED_ON = date(2022, 4, 1)
+DRAFTED_ON = date(2022, 4, 25)
+ANNOUNCED_ON = date(2022, 6, 15)
+
+
 def ensure_demo_plan(org: Organization) -> None:
     """Walk Ban On's sample proposals through the real workflow, so the demo has forums,
     decisions at every stage and an announced plan whose annexes can be printed. Villages 1
     and 2 (whose committees have demo logins) keep their proposals at "submitted", ready for
     their own village forum."""
-    from datetime import date
-
     from forum.meetings.models import Meeting, MeetingKind
     from forum.plans.versions import announce_plan
     from forum.voting import demo_rounds
@@ -229,28 +300,34 @@ def ensure_demo_plan(org: Organization) -> None:
         if setback and i % 8 == 7:
             apply_transition(p, "village_reject", officer, meeting=forums[p.village_id],
                              reason="ที่ประชุมเห็นว่าซ้ำกับโครงการที่ได้รับงบประมาณแล้ว",
-                             ballot_round=hands[p.village_id])  # fmt: skip
+                             ballot_round=hands[p.village_id],
+                             at=decided_at(forums[p.village_id].held_on))  # fmt: skip
             continue
         apply_transition(p, "village_rank", officer, meeting=forums[p.village_id],
-                         ballot_round=hands[p.village_id])  # fmt: skip
+                         ballot_round=hands[p.village_id],
+                         at=decided_at(forums[p.village_id].held_on))  # fmt: skip
         if setback and i % 8 == 6:
             continue  # waits for screening
-        apply_transition(p, "screen", officer)
+        apply_transition(p, "screen", officer, at=decided_at(SCREENED_ON))
         if setback and i % 8 == 5:
             apply_transition(p, "defer", officer, meeting=subdistrict,
-                             reason="งบประมาณไม่เพียงพอในรอบนี้ เสนอพิจารณาในปีถัดไป")  # fmt: skip
+                             reason="งบประมาณไม่เพียงพอในรอบนี้ เสนอพิจารณาในปีถัดไป",
+                             at=decided_at(subdistrict.held_on))  # fmt: skip
             continue
-        apply_transition(p, "endorse", officer, meeting=subdistrict)
-        apply_transition(p, "draft_plan", officer)
+        apply_transition(p, "endorse", officer, meeting=subdistrict,
+                         at=decided_at(subdistrict.held_on))  # fmt: skip
+        apply_transition(p, "draft_plan", officer, at=decided_at(DRAFTED_ON))
         drafted.append(p)
     members = [users[f"committee{i}-banon"] for i in range(1, 6)]
     ballot = demo_rounds.committee_ballot(committee, drafted, officer, members)
     for p in drafted:
-        apply_transition(p, "committee_approve", officer, meeting=committee, ballot_round=ballot)
+        apply_transition(p, "committee_approve", officer, meeting=committee, ballot_round=ballot,
+                         at=decided_at(committee.held_on))  # fmt: skip
     roll_call = demo_rounds.council_roll_call(council, drafted, officer)
     for p in drafted:
-        apply_transition(p, "council_approve", officer, meeting=council, ballot_round=roll_call)
-    announce_plan(org.current_period, executive)  # freezes version 1
+        apply_transition(p, "council_approve", officer, meeting=council, ballot_round=roll_call,
+                         at=decided_at(council.held_on))  # fmt: skip
+    announce_plan(org.current_period, executive, at=decided_at(ANNOUNCED_ON))  # version 1
     ensure_demo_amendment(org, officer, executive)
 
 
@@ -264,8 +341,14 @@ def ensure_demo_amendment(org: Organization, officer, executive) -> None:
     from forum.plans.amendments import ItemInput, create_amendment, save_item, take_step
     from forum.plans.annexes import plan_projects
 
-    project = next(p for p in plan_projects(org, org.current_period) if p.annex == "p02")
     year = org.current_period.last_year  # a year still ahead: the amendment is drafted today
+    # A project planned in that year: its budget rises there and it stays a one-year project,
+    # counted once in the statistics and once in that year's results report.
+    project = next(
+        p
+        for p in plan_projects(org, org.current_period)
+        if p.annex == "p02" and p.budget_by_year.get(year)
+    )
     amendment = create_amendment(org, "change", officer, "ปรับงบประมาณตามราคากลางใหม่")
     save_item(
         amendment,
@@ -286,7 +369,8 @@ def ensure_demo_amendment(org: Organization, officer, executive) -> None:
         held_on = date.today() - timedelta(weeks=weeks_ago)
         meeting = _meeting(org, kind, held_on, place, officer, count=count)
         take_step(amendment, action, officer, meeting=meeting,
-                  vote={"for": count - 1, "against": 0, "abstain": 1})  # fmt: skip
+                  vote={"for": count - 1, "against": 0, "abstain": 1},
+                  at=decided_at(held_on))  # fmt: skip
     take_step(amendment, "amendment_approve", executive)
 
 

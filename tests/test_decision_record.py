@@ -154,3 +154,38 @@ def test_every_demo_decision_runs_forward_in_time(client):
                 day = decision.meeting.held_on
                 checked += 1
     assert checked > 20
+
+
+def test_yesterdays_meeting_recorded_today_shows_the_meetings_day_and_when_it_was_recorded(
+    client, auth
+):
+    """The secretary records yesterday's village forum today: the decision record leads with
+    the meeting's day and keeps the recording time beside it."""
+    from forum.i18n import format_date, format_datetime
+    from forum.workflow.models import Decision
+    from tests.test_workflow import close_round, open_round
+
+    ban_on = org("ban-on")
+    village = next(v for v in ban_on.villages if v.number == 1)
+    proposal_id = db.session.scalar(  # a demo proposal, submitted long before
+        select(Proposal.id).where(Proposal.village_id == village.id, Proposal.status == "submitted")
+    )
+    yesterday = clock.today() - timedelta(days=1)
+    as_user(auth, "village1-banon")
+    meeting = record_meeting(
+        client, "ban-on", "village_forum", village=1, present=30, held_on=yesterday.isoformat()
+    )
+    round_id = open_round(client, meeting, "hands_count", [proposal_id], "ลำดับความสำคัญ")
+    client.post(f"/rounds/{round_id}/hands", data={f"p{proposal_id}_for": "21"})
+    close_round(client, round_id)
+    answer = act(client, proposal_id, "village_rank", meeting_id=meeting, round_id=round_id)
+    assert answer.status_code == 302
+    decision = db.session.scalars(
+        select(Decision).where(Decision.proposal_id == proposal_id).order_by(Decision.id.desc())
+    ).first()
+    assert decision.meeting_id == meeting and decision.decided_on == yesterday
+    assert decision.recorded_later
+    page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    record = page[page.index('class="timeline"') :]
+    assert f"<strong>{format_date(yesterday, 'th')}</strong>" in record
+    assert f"บันทึกเมื่อ {format_datetime(decision.created_at, 'th')}" in record

@@ -429,9 +429,12 @@ def delete_item(amendment: Amendment, item: AmendmentItem, opened_version: int |
     db.session.flush()
 
 
-def take_step(amendment: Amendment, action: str, user, *, meeting=None, reason=None, vote=None):
+def take_step(
+    amendment: Amendment, action: str, user, *, meeting=None, reason=None, vote=None, at=None
+):
     """One approval step through the workflow machine; the executive's approval applies the
-    items and freezes the next plan version. Returns the Decision."""
+    items and freezes the next plan version. Returns the Decision (``at``: see
+    forum.workflow.services.record)."""
     transition = find_transition(amendment, action)
     if transition is not None and transition.target != AmendmentStatus.REJECTED:
         check_current(amendment)
@@ -442,7 +445,7 @@ def take_step(amendment: Amendment, action: str, user, *, meeting=None, reason=N
             check_vote_carries(vote, meeting)
     try:
         decision = apply_transition(
-            amendment, action, user, meeting=meeting, reason=reason, vote=vote
+            amendment, action, user, meeting=meeting, reason=reason, vote=vote, at=at
         )
     except WorkflowError as error:
         raise AmendmentError(error.message) from error

@@ -72,9 +72,11 @@ def freeze_version(
     kind: str = "announcement",
     note: str | None = None,
     extra_documents: dict[str, bytes] | None = None,
+    at=None,
 ) -> PlanVersion:
     """Snapshot the period's announced projects and store every non-empty annex PDF, plus
-    ``extra_documents`` (an amendment's own annexes, by form).
+    ``extra_documents`` (an amendment's own annexes, by form). ``at`` (UTC) dates a version
+    frozen in the past (the demo's announcement); by default, now.
 
     Returns the new version (flushed; the caller commits). Earlier versions are not touched.
     """
@@ -96,6 +98,8 @@ def freeze_version(
         note=note or None,
         created_by_id=user.id if user is not None else None,
     )
+    if at is not None:
+        version.created_at = at
     db.session.add(version)
     for proposal in projects:
         version.projects.append(
@@ -120,9 +124,10 @@ def freeze_version(
     return version
 
 
-def announce_plan(period, user) -> tuple[int, PlanVersion | None]:
+def announce_plan(period, user, at=None) -> tuple[int, PlanVersion | None]:
     """The executive announces the plan: every project ready for it becomes announced through
     the workflow, and the announced plan is frozen as version 1 when no version exists yet.
+    ``at``: see forum.workflow.services.record.
 
     Returns (projects announced, the version frozen or None). Raises WorkflowError.
     """
@@ -137,7 +142,7 @@ def announce_plan(period, user) -> tuple[int, PlanVersion | None]:
         if find_transition(p, "announce") is not None
     ]
     for proposal in ready:
-        apply_transition(proposal, "announce", user)
+        apply_transition(proposal, "announce", user, at=at)
     has_version = db.session.scalar(
         select(PlanVersion.id).where(PlanVersion.plan_period_id == period.id).limit(1)
     )
@@ -145,4 +150,4 @@ def announce_plan(period, user) -> tuple[int, PlanVersion | None]:
         return len(ready), None
     if not ready and not plan_projects(period.organization, period, PLAN_STATUSES):
         raise WorkflowError(_("No project is ready to be announced."))
-    return len(ready), freeze_version(period, user, "announcement")
+    return len(ready), freeze_version(period, user, "announcement", at=at)

@@ -6,7 +6,8 @@ proposals made for that plan. Stages count a proposal once it has reached them a
 later dropped: submitted (every proposal that left the draft stage), endorsed by the
 subdistrict forum (or further), in the plan (announced by the executive: approved but
 unannounced projects are not in the plan yet), implemented (a plan project whose latest
-tracking update says completed). Budgets are the sum over the period's years, whole baht; the
+results report of one of the period's years counts completed: its latest update of a year it
+has a plan budget in says completed). Budgets are the sum over the period's years, whole baht; the
 budget asked for leaves out proposals rejected, merged or withdrawn.
 """
 
@@ -54,15 +55,25 @@ def _rows(organization, period):
         .group_by(ProposalBudget.proposal_id)
         .subquery()
     )
-    latest = (
+    latest = (  # per fiscal year, as the yearly results report reads it
         select(func.max(ImplementationUpdate.id).label("id"))
-        .group_by(ImplementationUpdate.proposal_id)
+        .group_by(ImplementationUpdate.proposal_id, ImplementationUpdate.fiscal_year)
         .subquery()
     )
-    completed = (  # the project's latest update says completed
+    completed = (  # completed in the results report of a year it has a plan budget in
         select(ImplementationUpdate.proposal_id)
+        .distinct()
         .join(latest, latest.c.id == ImplementationUpdate.id)
-        .where(ImplementationUpdate.stage == Stage.COMPLETED)
+        .join(
+            ProposalBudget,
+            (ProposalBudget.proposal_id == ImplementationUpdate.proposal_id)
+            & (ProposalBudget.year == ImplementationUpdate.fiscal_year),
+        )
+        .where(
+            ImplementationUpdate.stage == Stage.COMPLETED,
+            ProposalBudget.amount > 0,
+            ProposalBudget.year.between(period.first_year, period.last_year),
+        )
         .subquery()
     )
     return db.session.execute(

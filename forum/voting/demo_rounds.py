@@ -4,7 +4,8 @@ proposal removed, one added, each with its reason), and a council roll call.
 
 Called from forum.demo while it walks Ban On's proposals through the workflow, so each round
 is held while its proposals are at that stage, and the decisions that follow carry its result.
-Each round is dated on its meeting's day (opened 10:00, closed 11:00, Thai time).
+Each round is dated on its meeting's day (opened 10:00, closed 11:00, Thai time), its ballots
+at 10:30.
 """
 
 from datetime import datetime, time, timedelta
@@ -30,6 +31,8 @@ def _on_meeting_day(ballot_round: BallotRound) -> None:
     day = datetime.combine(ballot_round.meeting.held_on, time(3, 0))  # 10:00 in Thailand (UTC)
     ballot_round.opened_at = day
     ballot_round.closed_at = day + timedelta(hours=1)
+    for ballot in ballot_round.ballots:  # cast (or entered from the roll call) in that hour
+        ballot.cast_at = ballot.updated_at = day + timedelta(minutes=30)
 
 
 def village_show_of_hands(forums: dict, proposals: list, officer) -> dict[int, BallotRound]:

@@ -321,8 +321,10 @@ def apply_transition(
     ballot_round=None,
     tracking_code: str | None = None,
     merged_into=None,
+    at=None,
 ):
-    """Check and make one move of the workflow; return the Decision written for it."""
+    """Check and make one move of the workflow; return the Decision written for it. ``at``:
+    see forum.workflow.services.record."""
     transition = find_transition(proposal, action)
     if transition is None:
         message = (
@@ -365,6 +367,7 @@ def apply_transition(
         user,
         reason=reason,
         vote=vote,
+        at=at,
     )
     decision.meeting = meeting if transition.meeting_kind else None
     decision.ballot_round = ballot_round

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum import clock
 from forum.auth.models import User, utcnow
 from forum.extensions import db
 from forum.proposals.models import Proposal
@@ -54,6 +55,19 @@ class Decision(db.Model):
     meeting = relationship("Meeting", lazy="joined")
     ballot_round = relationship("BallotRound")
     merged_into: Mapped[Proposal | None] = relationship(foreign_keys=[merged_into_id])
+
+    @property
+    def decided_on(self):
+        """The day the decision was taken: its meeting's date (a secretary records yesterday's
+        meeting today), else the local date it was recorded."""
+        if self.meeting is not None:
+            return self.meeting.held_on
+        return clock.local_date(self.created_at) if self.created_at else None
+
+    @property
+    def recorded_later(self) -> bool:
+        """Recorded on a later day than it was taken: the record shows both dates."""
+        return self.created_at is not None and self.decided_on != clock.local_date(self.created_at)
 
 
 class AppendOnlyError(RuntimeError):

@@ -14,8 +14,11 @@ def actor_label(user) -> str:
     return _("The proposer (via the public form)")
 
 
-def record(proposal, action: str, from_status, to_status, user=None, reason=None, vote=None):
-    """Write one Decision about ``proposal``, which may also be a plan amendment (its subject)."""
+def record(
+    proposal, action: str, from_status, to_status, user=None, reason=None, vote=None, at=None
+):
+    """Write one Decision about ``proposal``, which may also be a plan amendment (its subject).
+    ``at`` (UTC) dates it when it was taken earlier than now: the demo's past meetings."""
     subject = {"amendment" if is_amendment(proposal) else "proposal": proposal}
     decision = Decision(
         **subject,
@@ -28,6 +31,8 @@ def record(proposal, action: str, from_status, to_status, user=None, reason=None
         vote_result=vote,
         address=anonymous_address(user),
     )
+    if at is not None:
+        decision.created_at = at  # set before the insert: the table is append-only
     db.session.add(decision)
     return decision
 
