@@ -1,8 +1,8 @@
 """Tactic suggestion and duplicate detection (forum.assist): accuracy on hand-labelled proposals,
 and the latency of GET /o/<slug>/assist at province scale.
 
-Accuracy (fresh SQLite database with the shipped catalogs; no demo data, whose sample proposals
-carry round-robin tactics):
+Accuracy (fresh SQLite database with the shipped catalogs and no demo data, so that only the
+labelled rows teach the suggester):
   - tactic top-1 / top-3 on the labelled sets in bench/data/assist/ (Ban On SAO and Khelang
     Nakhon municipality), per split: ``dev`` rows were looked at while choosing weights,
     ``test`` rows were held out;

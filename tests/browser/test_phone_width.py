@@ -41,3 +41,26 @@ def test_office_pages_fit_a_phone(phone, axe, shot):
     phone.goto("/o/ban-on/plan")
     assert phone.locator("details.fingerprints code.sha256").first.is_hidden()
     assert phone.problems == []
+
+
+@pytest.mark.parametrize(
+    ("username", "waiting"),
+    [
+        ("village1-banon", "ที่รอเวทีประชาคมหมู่บ้านจัดลำดับ"),
+        ("officer-banon", "รอกลั่นกรอง"),
+        ("executive-banon", "ขณะนี้ไม่มีงานที่รอท่านในองค์กรนี้"),
+    ],
+)
+def test_each_roles_home_fits_a_phone_and_leads_to_its_work(phone, axe, shot, username, waiting):
+    log_in(phone, username)
+    assert phone.url.endswith("/home")
+    assert waiting in phone.inner_text("main")
+    shot(phone, "home")
+    assert fits_the_screen(phone), f"{username}: home wider than {PHONE['width']} px"
+    assert axe(phone) == [], f"{username}: serious accessibility violations on the home page"
+    counts = phone.locator("ul.waiting a")
+    if counts.count():
+        href = counts.first.get_attribute("href")
+        assert phone.goto(href).status == 200
+        assert fits_the_screen(phone), f"{href}: wider than {PHONE['width']} px"
+    assert phone.problems == []
