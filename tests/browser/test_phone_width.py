@@ -50,6 +50,7 @@ def test_office_pages_fit_a_phone(phone, axe, shot):
         ("officer-banon", "รอกลั่นกรอง"),
         ("executive-banon", "ขณะนี้ไม่มีงานที่รอท่านในองค์กรนี้"),
     ],
+    ids=["village-committee", "plan-officer", "executive"],
 )
 def test_each_roles_home_fits_a_phone_and_leads_to_its_work(phone, axe, shot, username, waiting):
     log_in(phone, username)
