@@ -122,6 +122,17 @@ def test_steady_state_is_two_round_trips_and_sees_new_proposals(client):
     assert pond in {s["id"] for s in assist(client, **query)["similar"]}
 
 
+def test_a_retired_tactic_is_no_longer_suggested(client, auth):
+    road = {"title": "ก่อสร้างถนน คสล. สายหน้าวัด หมู่ที่ 3", "objective": "เพื่อให้สัญจรสะดวก"}
+    first = assist(client, **road)["tactics"][0]
+    assert (first["strategy"], first["tactic"]) == (1, "1")
+    tactic = tactic_of(org("ban-on"), "1.1")
+    auth.login("officer-banon")
+    assert client.post(f"/o/ban-on/catalog/tactic/{tactic.id}/retire").status_code == 302
+    suggested = {(t["strategy"], t["tactic"]) for t in assist(client, **road)["tactics"]}
+    assert suggested and (1, "1") not in suggested
+
+
 def test_anonymous_callers_see_only_public_proposals(client, auth):
     ban_on = org("ban-on")
     auth.login("village1-banon")

@@ -51,13 +51,15 @@ class State:
 
 
 def _catalog_fingerprint(organization_id: int):
-    """Changes whenever a tactic is added, removed, re-imported or retitled."""
+    """Changes whenever a tactic is added, removed, re-imported, retitled, retired or restored
+    (a retired strategy or tactic is never suggested)."""
     return (
         select(
             func.count(Tactic.id),
             func.max(Tactic.id),
             func.sum(func.length(Tactic.title) + func.coalesce(func.length(Tactic.description), 0)),
             func.max(Strategy.province_strategy_id),
+            func.count(Tactic.retired_at) + func.count(Strategy.retired_at),
         )
         .join(Strategy, Strategy.id == Tactic.strategy_id)
         .where(Strategy.organization_id == organization_id)
@@ -117,7 +119,7 @@ def state(organization_id: int, period_id: int | None = None) -> State:
         select(catalog, examples, proposals, period.label("period_id"))
         .select_from(catalog.join(examples, true()).join(proposals, true()))
     ).one()
-    return State(tuple(row[0:4]), tuple(row[4:7]), row[-1], tuple(row[7:10]))
+    return State(tuple(row[0:5]), tuple(row[5:8]), row[-1], tuple(row[8:11]))
 
 
 def catalog_documents(organization) -> list:
@@ -135,7 +137,9 @@ def catalog_documents(organization) -> list:
     ).all()
     catalog = []
     for strategy in strategies:
-        for tactic in strategy.tactics:
+        if strategy.retired:
+            continue
+        for tactic in strategy.active_tactics:
             ref = TacticRef(
                 tactic.id, strategy.id, strategy.number, tactic.number, tactic.title, strategy.title
             )
