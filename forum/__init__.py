@@ -152,6 +152,9 @@ def register_blueprints(app: Flask) -> None:
     from forum.assist.views import bp as assist_bp
 
     app.register_blueprint(assist_bp)
+    from forum.catalog.revision import watch_catalogs
+
+    watch_catalogs()
     if app.config.get("ASSIST_WARM_UP", True):
         from forum.assist.text import warm_up
 

@@ -133,6 +133,18 @@ def test_a_retired_tactic_is_no_longer_suggested(client, auth):
     assert suggested and (1, "1") not in suggested
 
 
+def test_a_retitled_tactic_is_read_anew_even_at_the_same_length(client):
+    road = {"title": "ก่อสร้างถนน คสล. สายหน้าวัด หมู่ที่ 3", "objective": "เพื่อให้สัญจรสะดวก"}
+    tactic = tactic_of(org("ban-on"), "1.1")
+    old = tactic.title
+    assert assist(client, **road)["tactics"][0]["title"] == old
+    revision = org("ban-on").catalog_revision
+    tactic.title = old[::-1]  # a typo fixed: same length, other text
+    db.session.commit()
+    assert org("ban-on").catalog_revision == revision + 1
+    assert old not in {t["title"] for t in assist(client, **road)["tactics"]}
+
+
 def test_anonymous_callers_see_only_public_proposals(client, auth):
     ban_on = org("ban-on")
     auth.login("village1-banon")

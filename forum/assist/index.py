@@ -14,13 +14,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, func, literal, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from forum.assist import duplicates
 from forum.assist.tactics import Example, TacticModel, TacticRef, name_terms, tactic_document
 from forum.catalog.models import Strategy, Tactic
 from forum.extensions import db
-from forum.organizations.models import PlanPeriod, Village
+from forum.organizations.models import Organization, PlanPeriod, Village
 from forum.proposals.models import Proposal
 from forum.proposals.states import Status
 from forum.workflow.models import Decision
@@ -51,13 +51,24 @@ class State:
 
 
 def _catalog_fingerprint(organization_id: int):
-    """Changes whenever a tactic is added, removed, re-imported, retitled, retired or restored
-    (a retired strategy or tactic is never suggested)."""
+    """Changes with every change to the organization's catalog or to the province-wide one it
+    links to (their catalog revisions), and when a tactic is added or removed."""
+    province = aliased(Strategy)
+    linked = (
+        select(province.organization_id)
+        .join(Strategy, Strategy.province_strategy_id == province.id)
+        .where(Strategy.organization_id == organization_id)
+    )
+    revisions = (
+        select(func.sum(Organization.catalog_revision))
+        .where(or_(Organization.id == organization_id, Organization.id.in_(linked)))
+        .scalar_subquery()
+    )
     return (
         select(
             func.count(Tactic.id),
             func.max(Tactic.id),
-            func.sum(func.length(Tactic.title) + func.coalesce(func.length(Tactic.description), 0)),
+            revisions,
             func.max(Strategy.province_strategy_id),
             func.count(Tactic.retired_at) + func.count(Strategy.retired_at),
         )

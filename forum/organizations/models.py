@@ -96,6 +96,8 @@ class Organization(db.Model):
     council_step: Mapped[bool | None]
     # A deactivated organization keeps everything; its public pages say it is closed.
     active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    # Raised by every change to its strategy catalog (forum.catalog.revision).
+    catalog_revision: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     # The villages in use; retired ones keep their proposals and appear in all_villages.
     villages: Mapped[list["Village"]] = relationship(
