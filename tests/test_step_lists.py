@@ -110,3 +110,35 @@ def test_the_office_home_and_the_proposals_list_lead_to_the_list_pages(client, a
     assert client.get(SCREEN).status_code == 403
     assert SCREEN not in client.get("/o/ban-on/proposals").get_data(as_text=True)
     assert client.get("/o/ban-on/proposals/steps/announce").status_code == 404
+
+
+def test_a_proposal_changed_by_someone_else_meanwhile_saves_none_and_says_so(client, auth):
+    """Two officers at once: the other one's change lands between this list's read and its
+    write (the proposal's version moves on underneath); nothing of this list is saved."""
+    from sqlalchemy import event, text
+    from sqlalchemy.orm import Session
+
+    ids = proposals_at(Status.VILLAGE_RANKED)
+    as_user(auth, "officer-banon")
+
+    pending = [ids[1]]
+
+    def someone_else_saves(session, _context, _instances):
+        read_and_changed = {o.id for o in session.dirty if isinstance(o, Proposal)}
+        if pending and pending[0] in read_and_changed:
+            session.connection().execute(
+                text("UPDATE proposal SET version = version + 1 WHERE id = :id"),
+                {"id": pending.pop()},
+            )
+
+    event.listen(Session, "before_flush", someone_else_saves)
+    try:
+        response = client.post(SCREEN, data={"pick": [str(i) for i in ids]})
+    finally:
+        event.remove(Session, "before_flush", someone_else_saves)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(SCREEN)
+    page = client.get(SCREEN).get_data(as_text=True)
+    assert "มีผู้อื่นบันทึกรายการนี้ในขณะเดียวกัน" in page
+    assert [status_of(pid) for pid in ids] == ["village_ranked"] * 3
+    assert decisions_of(ids, "screen") == []
