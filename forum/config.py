@@ -43,6 +43,8 @@ class Defaults:
     PUBLIC_WITHDRAWALS_PER_ADDRESS = "10 per hour"
     PUBLIC_WITHDRAWALS_PER_ORGANIZATION = "60 per hour"
     PUBLIC_LOOKUPS_PER_ADDRESS = "30 per 10 minutes"
+    # The assistant's JSON endpoint for anonymous callers: ten people typing at once.
+    PUBLIC_ASSIST_PER_ADDRESS = "300 per minute; 3000 per hour"
     PUBLIC_FORM_MIN_SECONDS = 5  # the public form sent sooner after opening is refused
     # Photos stored from the public form per organization in 24 hours (re-encoded bytes).
     PUBLIC_PHOTO_BYTES_PER_ORGANIZATION_PER_DAY = 300 * 1024 * 1024

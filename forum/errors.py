@@ -7,8 +7,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from forum.extensions import db
 
 
+JSON_ENDPOINTS = {"assist.suggest"}  # JSON answers outside /api/
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or request.endpoint in JSON_ENDPOINTS
 
 
 def init_errors(app) -> None:

@@ -214,3 +214,20 @@ def test_spam_makes_no_workflow_move_and_only_the_office_marks_it(client, auth):
     client.post(f"/proposals/{proposal_id}/spam")
     answer = client.post(f"/proposals/{proposal_id}/act/screen", data={})
     assert answer.status_code == 302 and db.session.get(Proposal, proposal_id).status == "submitted"
+
+
+def test_the_assistant_endpoint_is_limited_for_anonymous_callers_only(client, auth, app):
+    app.config.update(PUBLIC_ASSIST_PER_ADDRESS="3 per minute")
+    ask = {"title": "ก่อสร้างถนนคอนกรีตเสริมเหล็กสายหน้าวัด"}
+    answers = [
+        client.get("/o/ban-on/assist", query_string=ask, headers={"X-Forwarded-For": "192.0.2.9"})
+        for _ in range(4)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].get_json() == {"error": 429} and answers[-1].headers.get("Retry-After")
+    auth.login("village1-banon")  # a village committee typing a paper list is not limited
+    for _ in range(4):
+        response = client.get(
+            "/o/ban-on/assist", query_string=ask, headers={"X-Forwarded-For": "192.0.2.9"}
+        )
+        assert response.status_code == 200

@@ -72,3 +72,12 @@ def lookup_limits(view):
         view, "PUBLIC_LOOKUPS_PER_ADDRESS", None, None,
         methods=["GET"], exempt_when=_no_code_asked,
     )
+
+
+def assist_limits(view):
+    """Anonymous calls of the assistant's JSON endpoint (the form asks it as people type, 0.7 s
+    after they stop): enough for a forum's evening on one hotspot, not for a flood of long texts.
+    Above it the form's "suggest" button still works."""
+    return _limits(
+        view, "PUBLIC_ASSIST_PER_ADDRESS", None, None, methods=["GET"], exempt_when=_logged_in,
+    )

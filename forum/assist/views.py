@@ -5,6 +5,7 @@ from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forum.abuse.limits import assist_limits
 from forum.assist.service import Help, assist
 from forum.assist.support import add_support, support_refusal
 from forum.assist.villages import asking_villages
@@ -27,6 +28,7 @@ def assist_helpers():
 
 
 @bp.route("/o/<slug>/assist")
+@assist_limits
 def suggest(slug: str):
     """Suggested tactics and similar proposals for what has been typed (public proposals only
     for anonymous callers)."""
