@@ -6,7 +6,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from forum.extensions import db
 
-
 JSON_ENDPOINTS = {"assist.suggest"}  # JSON answers outside /api/
 
 
