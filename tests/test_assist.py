@@ -145,6 +145,31 @@ def test_a_retitled_tactic_is_read_anew_even_at_the_same_length(client):
     assert old not in {t["title"] for t in assist(client, **road)["tactics"]}
 
 
+def test_a_proposal_marked_as_spam_is_never_offered_as_similar(client):
+    weir = propose(client, village=4, title=WEIR, location="ลำน้ำแม่ต๋ำ")
+    query = {"title": "สร้างฝายกั้นน้ำลำน้ำแม่ต๋ำ", "village": 5}
+    assert weir in {s["id"] for s in assist(client, **query)["similar"]}
+    db.session.get(Proposal, weir).spam = True
+    db.session.commit()
+    assert weir not in {s["id"] for s in assist(client, **query)["similar"]}
+
+
+def test_what_callers_type_is_not_kept_in_the_shared_corpus(client):
+    from forum.assist import index
+
+    propose(client, village=4, title=WEIR, location="ลำน้ำแม่ต๋ำ")
+    assist(client, title="สร้างฝายกั้นน้ำลำน้ำแม่ต๋ำ", village=5)
+    corpus = next(reversed(index._corpora.values()))[1]
+    kept = len(corpus.term_weights)
+    for n in range(5):
+        assist(client, title=f"ฝายกั้นน้ำ ซอยพิเศษ{n} ทุ่งกว้างใหม่{n}ไกลโพ้น", village=5)
+    assert len(corpus.term_weights) == kept
+    propose(client, village=2, title="ขุดลอกหนองน้ำสาธารณะหนองบัว")  # a change: replaced, not added
+    assist(client, title="สร้างฝายกั้นน้ำลำน้ำแม่ต๋ำ", village=5)
+    here = [key for key in index._corpora if key[0] == str(db.engine.url)]
+    assert len(here) == 1  # one corpus per organization, period and visibility
+
+
 def test_anonymous_callers_see_only_public_proposals(client, auth):
     ban_on = org("ban-on")
     auth.login("village1-banon")

@@ -45,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from forum.assist.lexicon import CONCEPTS, concepts_in, first_concept
-from forum.assist.text import TONE_MARKS, read
+from forum.assist.text import TONE_MARKS, read, read_query
 
 THRESHOLD = 0.45
 NGRAM_WEIGHT = 0.5
@@ -93,8 +93,17 @@ class Features:
 
 @functools.lru_cache(maxsize=200_000)
 def features(title: str | None, location: str | None, village: int | None) -> Features:
-    """What duplicate detection reads in a proposal (memoized: a pure function of its text)."""
-    t, loc = read(title), read(location)
+    """What duplicate detection reads in a stored proposal (memoized: a pure function of its
+    text)."""
+    return _features(read(title), read(location), village)
+
+
+def query_features(title: str | None, location: str | None, village: int | None) -> Features:
+    """The same for what a caller typed: not kept (see forum.assist.text.read_query)."""
+    return _features(read_query(title), read_query(location), village)
+
+
+def _features(t, loc, village: int | None) -> Features:
     villages = set(t.villages | loc.villages)
     if village:
         villages.add(village)
@@ -166,7 +175,8 @@ class Corpus:
         found = self.term_weights.get(term)
         if found is None:
             found = self.idf(term) * (NGRAM_WEIGHT if term[0] == "#" else 1.0)
-            self.term_weights[term] = found
+            if term in self.df:  # a caller's new words are not kept in the shared corpus
+                self.term_weights[term] = found
         return found
 
     def index(self, docs: list[Features]) -> None:

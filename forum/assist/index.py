@@ -2,11 +2,14 @@
 new one is compared with, read with one round trip per request in the steady state.
 
 Each request reads one row (``state``): fingerprints of the organization's catalog, of its
-screened proposals and of its proposals in the plan period (count, last change), and the current
-plan period. The tactic model, the period's proposal rows (their features) and the duplicate
-corpora are kept per process and reused while their fingerprint is unchanged, so every process
-answers from the database's current state; nothing is shared between processes but the database.
-Proposal features are memoized by their text (forum.assist.duplicates.features).
+screened proposals and of its proposals in the plan period (count, highest id, the sum of their
+optimistic-lock versions, which every saved change raises whatever order transactions commit
+in), and the current plan period. The tactic model, the period's proposal rows (their features)
+and the duplicate corpora are kept per process, one entry per organization and period (and
+visibility), replaced when its fingerprint changes, so every process answers from the
+database's current state; nothing is shared between processes but the database. Proposal
+features are memoized by their text (forum.assist.duplicates.features); what callers type is
+not kept (forum.assist.text.read_query).
 """
 
 import threading
@@ -89,7 +92,7 @@ def _examples_fingerprint(organization_id: int):
     """Changes whenever a proposal is screened (its status moves on) or edited afterwards:
     read from the organization's proposals past screening (index on organization, status)."""
     return select(
-        func.count(Proposal.id), func.max(Proposal.updated_at), func.sum(Proposal.tactic_id)
+        func.count(Proposal.id), func.sum(Proposal.version), func.sum(Proposal.tactic_id)
     ).where(
         Proposal.organization_id == organization_id,
         Proposal.status.in_(PAST_SCREENING),
@@ -110,7 +113,7 @@ def _current_period(organization_id: int):
 def _proposals_fingerprint(organization_id: int, period):
     """Changes whenever a proposal of the period is added or changed (title, status ...)."""
     return select(
-        func.count(Proposal.id), func.max(Proposal.id), func.max(Proposal.updated_at)
+        func.count(Proposal.id), func.max(Proposal.id), func.sum(Proposal.version)
     ).where(
         Proposal.organization_id == organization_id,
         or_(period.is_(None), Proposal.plan_period_id == period),
@@ -212,19 +215,19 @@ def candidates(organization, found: State, user):
         visible = tuple(r for r in rows if r[0].status != Status.DRAFT or r[0].village_id in own)
         seen = frozenset(own)
     noise = name_terms(organization.name_th)
-    key = (str(db.engine.url), organization.id, found.period_id, found.proposals, seen, noise)
-    return list(visible), _corpus(key, visible, noise)
+    key = (str(db.engine.url), organization.id, found.period_id, seen, noise)
+    return list(visible), _corpus(key, found.proposals, visible, noise)
 
 
 def _rows(organization_id: int, found: State) -> tuple:
     """(Candidate, Features) of every proposal of the period but the withdrawn, read again
     only when the period's proposals changed."""
-    key = (str(db.engine.url), organization_id, found.period_id, found.proposals)
+    key = (str(db.engine.url), organization_id, found.period_id)
     with _lock:
         cached = _pools.get(key)
-        if cached is not None:
+        if cached is not None and cached[0] == found.proposals:
             _pools.move_to_end(key)
-            return cached
+            return cached[1]
     query = (
         select(
             Proposal.id,
@@ -238,6 +241,7 @@ def _rows(organization_id: int, found: State) -> tuple:
         .where(
             Proposal.organization_id == organization_id,
             Proposal.status != Status.WITHDRAWN,
+            Proposal.spam.is_(False),  # hidden everywhere until the office unmarks it
         )
         .order_by(Proposal.id)
     )
@@ -249,25 +253,27 @@ def _rows(organization_id: int, found: State) -> tuple:
         for i, title, location, status, village_id, number in db.session.execute(query).all()
     )  # fmt: skip
     with _lock:
-        _pools[key] = rows
+        _pools[key] = (found.proposals, rows)
+        _pools.move_to_end(key)
         while len(_pools) > POOLS_KEPT:
             _pools.popitem(last=False)
     return rows
 
 
-def _corpus(key: tuple, pool, noise: frozenset) -> duplicates.Corpus:
+def _corpus(key: tuple, fingerprint: tuple, pool, noise: frozenset) -> duplicates.Corpus:
     """The candidates' corpus (document frequencies over what the caller may see), kept
-    while the same proposals come back."""
+    while the same proposals come back; a change replaces it."""
     with _lock:
-        found = _corpora.get(key)
-        if found is not None:
+        cached = _corpora.get(key)
+        if cached is not None and cached[0] == fingerprint:
             _corpora.move_to_end(key)
-            return found
+            return cached[1]
     docs = [f for _, f in pool]
     found = duplicates.Corpus.of(docs, noise)
     found.index(docs)
     with _lock:
-        _corpora[key] = found
+        _corpora[key] = (fingerprint, found)
+        _corpora.move_to_end(key)
         while len(_corpora) > CORPORA_KEPT:
             _corpora.popitem(last=False)
     return found

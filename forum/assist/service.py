@@ -33,7 +33,7 @@ def assist(
     suggestions = model.suggest(title, objective, target)
     similar: list = []
     if (title or "").strip():
-        query = duplicates.features(title, location, village_number)
+        query = duplicates.query_features(title, location, village_number)
         if query.words or query.grams:
             pool, corpus = candidates(organization, found, user)
             skip = (lambda c: c.id == exclude_id) if exclude_id is not None else None

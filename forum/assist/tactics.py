@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from forum.assist.lexicon import concepts_in
 from forum.assist.ranking import Bm25
-from forum.assist.text import read
+from forum.assist.text import read, read_query
 
 TITLE, DESCRIPTION, STRATEGY, CONTEXT = 3.0, 1.0, 1.0, 0.5
 NGRAM = 0.3
@@ -66,8 +66,8 @@ class Suggestion:
     examples: int  # screened proposals among the nearest that carry this tactic
 
 
-def add_text(bag: Counter, raw: str | None, weight: float) -> None:
-    reading = read(raw)
+def add_text(bag: Counter, raw: str | None, weight: float, reader=read) -> None:
+    reading = reader(raw)
     for word in reading.words:
         bag[word] += weight
     for head in reading.heads:
@@ -93,8 +93,8 @@ def tactic_document(strategy, tactic, province_strategy) -> Counter:
 def query_bag(title: str | None, objective: str | None, target: str | None) -> Counter:
     bag: Counter = Counter()
     for raw, weight in zip((title, objective, target), QUERY_FIELDS, strict=True):
-        add_text(bag, raw, weight)
-        for concept in concepts_in(read(raw).text):
+        add_text(bag, raw, weight, read_query)
+        for concept in concepts_in(read_query(raw).text):
             for word in read(concept.expands_to).words:
                 bag[word] = max(bag[word], EXPANSION * weight / 2)
     return bag
@@ -120,7 +120,7 @@ def name_terms(name: str | None) -> frozenset[str]:
 
 
 def content_words(title, objective, target) -> set[str]:
-    return {w for raw in (title, objective, target) for w in read(raw).words}
+    return {w for raw in (title, objective, target) for w in read_query(raw).words}
 
 
 class TacticModel:

@@ -175,8 +175,7 @@ class Reading:
     routes: frozenset[str]
 
 
-@functools.lru_cache(maxsize=50_000)
-def read(raw: str | None) -> Reading:
+def _read(raw: str | None) -> Reading:
     text = normalize(raw)
     runs = word_runs(text)
     found = tuple(word for run in runs for word in run)
@@ -190,6 +189,13 @@ def read(raw: str | None) -> Reading:
         parts=numbered_parts(text),
         routes=route_names(text),
     )
+
+
+# Proposals and catalogs: bounded by what the database holds, reused across requests.
+read = functools.lru_cache(maxsize=50_000)(_read)
+# What callers type: every request brings new text (up to 4,000 characters a field), so only
+# the last few are kept, enough for one request to read a field several times.
+read_query = functools.lru_cache(maxsize=256)(_read)
 
 
 def warm_up() -> None:
