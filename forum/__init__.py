@@ -5,7 +5,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum.config import DEV_SECRET_KEY, MAIL_SETTINGS, Defaults, database_url_from_env
+from forum.config import (
+    DEV_SECRET_KEY,
+    MAIL_SECURITY_CHOICES,
+    MAIL_SETTINGS,
+    Defaults,
+    database_url_from_env,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -63,6 +69,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         sqlite_path = Path(app.instance_path) / "prachakhom.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{sqlite_path}"
+    check_mail_security(app)
     if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not (app.debug or app.testing):
         raise RuntimeError(
             "SECRET_KEY is the development default. Set SECRET_KEY in the environment or in "
@@ -164,6 +171,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     static_assets.init_app(app)
     audit.init_app(app)
+
+
+def check_mail_security(app: Flask) -> None:
+    """MAIL_SECURITY is one of three words; anything else would silently mean plain SMTP, with
+    the password and the one-time links in clear, so the app refuses to start."""
+    security = str(app.config.get("MAIL_SECURITY") or "starttls").strip().lower()
+    if security not in MAIL_SECURITY_CHOICES:
+        raise RuntimeError(
+            f"MAIL_SECURITY is {app.config.get('MAIL_SECURITY')!r}: use one of "
+            f"{', '.join(MAIL_SECURITY_CHOICES)}."
+        )
+    app.config["MAIL_SECURITY"] = security
 
 
 def register_errorhandlers(app: Flask) -> None:

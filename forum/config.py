@@ -92,3 +92,4 @@ def database_url_from_env() -> str | None:
 
 MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_SECURITY", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_FROM", "MAIL_TIMEOUT_SECONDS")  # fmt: skip
+MAIL_SECURITY_CHOICES = ("starttls", "ssl", "none")

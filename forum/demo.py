@@ -350,6 +350,8 @@ def ensure_demo_amendment(org: Organization, officer, executive) -> None:
         if p.annex == "p02" and p.budget_by_year.get(year)
     )
     amendment = create_amendment(org, "change", officer, "ปรับงบประมาณตามราคากลางใหม่")
+    # drafted a week before its first meeting, like the decisions dated on their meetings
+    amendment.created_at = decided_at(date.today() - timedelta(weeks=4))
     save_item(
         amendment,
         ItemInput(

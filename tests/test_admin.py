@@ -604,6 +604,27 @@ def test_invitation_is_emailed_in_thai_and_its_link_sets_the_password(client, au
     assert login(client, "somsri-m1", STRONG).status_code == 302
 
 
+def test_a_member_from_next_month_gets_the_email_in_the_organizations_name(
+    client, auth, mail_server
+):
+    """A role that starts later: the link, its e-mail and its audit record still belong to the
+    organization whose administrator issued it."""
+    from datetime import timedelta
+
+    from forum import clock
+
+    auth.login("admin-banon")
+    later = (clock.today() + timedelta(days=30)).isoformat()
+    response = new_person(client, email="later@example.org", starts_on=later)
+    assert response.status_code == 200
+    sent = client.post("/admin/link-email", data={"token": sheet_token(response)})
+    assert sent.status_code == 200
+    [mail] = received(mail_server)
+    assert "องค์การบริหารส่วนตำบลบ้านอ้อน" in mail.get_content()
+    [record] = changes("link_invitation_emailed")
+    assert record.organization_id == org("ban-on").id
+
+
 def test_reset_link_is_emailed_to_the_address_saved_on_the_person_page(client, auth, mail_server):
     auth.login("admin-banon")
     officer = user("officer-banon")

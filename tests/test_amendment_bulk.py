@@ -107,3 +107,32 @@ def test_another_organizations_amendment_is_not_found(client, auth):
         == 404
     as_user(auth, "village1-banon")
     assert client.get(bulk_url(addition)).status_code in (403, 404)
+
+
+def test_a_stale_page_is_refused_once_and_then_saves_after_checking(client, auth):
+    ids = waiting_proposals(2)
+    as_user(auth, "officer-banon")
+    addition = new_amendment(client, "ban-on", "addition")
+    year = org("ban-on").current_period.last_year
+    opened = db.session.get(Amendment, addition).version
+    client.post(bulk_url(addition), data=rows(ids[:1], REASONS[:1], year))  # another tab
+    stale = rows(ids[1:], REASONS[1:2], year) | {"record_version": str(opened)}
+    refused = client.post(bulk_url(addition), data=stale)
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert REASONS[1] in page  # what was typed is kept
+    shown = db.session.get(Amendment, addition).version
+    assert f'name="record_version" value="{shown}"' in page and shown != opened
+    again = client.post(bulk_url(addition), data=stale | {"record_version": str(shown)})
+    assert again.status_code == 302
+    assert {i.proposal_id for i in items_of(addition)} == set(ids)
+
+
+def test_a_version_that_is_not_a_number_is_not_a_server_error(client, auth):
+    ids = waiting_proposals(1)
+    as_user(auth, "officer-banon")
+    addition = new_amendment(client, "ban-on", "addition")
+    year = org("ban-on").current_period.last_year
+    for bad in ("²", "٣", "9" * 40, "-1"):
+        data = rows(ids, REASONS[:1], year) | {"record_version": bad}
+        assert client.post(bulk_url(addition), data=data).status_code in (302, 409, 422)

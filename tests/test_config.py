@@ -28,3 +28,16 @@ def test_mail_settings_come_from_the_usual_environment_names(monkeypatch, databa
     monkeypatch.delenv("MAIL_SERVER")
     with create_app(base_config(database_url)).app_context():
         assert server_smtp() is None
+
+
+def test_a_misspelt_mail_security_stops_the_app_instead_of_sending_in_clear(
+    monkeypatch, database_url
+):
+    import pytest
+
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.go.th")
+    monkeypatch.setenv("MAIL_SECURITY", "tls")
+    with pytest.raises(RuntimeError, match="MAIL_SECURITY"):
+        create_app(base_config(database_url))
+    monkeypatch.setenv("MAIL_SECURITY", "STARTTLS")
+    assert create_app(base_config(database_url)).config["MAIL_SECURITY"] == "starttls"

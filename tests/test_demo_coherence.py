@@ -135,6 +135,15 @@ def test_the_decision_record_steps_run_forward(app):
         assert max(clock.local_date(m) for m in plan_year).year == 2022, p.title
 
 
+def test_the_demo_amendment_is_drafted_before_its_meetings_decide_on_it(app):
+    from forum.plans.amendment_models import Amendment
+
+    amendments = db_scalars(select(Amendment))
+    assert any(a.decisions for a in amendments)
+    for amendment in amendments:
+        assert all(d.created_at >= amendment.created_at for d in amendment.decisions)
+
+
 def test_the_proposal_page_shows_the_councils_date(client):
     council = db_scalars(select(Decision).where(Decision.action == "council_approve"))[0]
     page = client.get(f"/proposals/{council.proposal_id}").get_data(as_text=True)

@@ -320,6 +320,11 @@ def issued_link(form: SheetForm):
 
 
 def organization_of(user) -> Organization | None:
+    """The organization a link for ``user`` was issued in: one the issuing administrator runs
+    (the account may belong to several, or have a role that starts later), else the first."""
+    for membership in user.memberships:
+        if current_user.has_role(membership.organization_id, Role.ADMIN):
+            return membership.organization
     organizations = user.organizations()
     return organizations[0] if organizations else None
 

@@ -61,9 +61,19 @@ def rows_from_form(candidates, years) -> tuple[list[ItemInput], dict[int, str]]:
     return rows, problems
 
 
+def posted_values(amendment, stale: bool) -> dict:
+    """What was typed, kept; after a stale refusal, with the version the officer now sees, so
+    that saving again (after checking) is not refused again."""
+    values = request.form.to_dict()
+    if stale:
+        db.session.refresh(amendment)
+        values["record_version"] = str(amendment.version)
+    return values
+
+
 def _opened_version() -> int | None:
     raw = request.form.get("record_version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 @bp.route(
@@ -86,6 +96,7 @@ def carry_in_items(slug: str, amendment_id: int):
     years = open_years(amendment)
     problems: dict[int, str] = {}
     status = 200
+    stale = False
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
@@ -98,6 +109,7 @@ def carry_in_items(slug: str, amendment_id: int):
                 problems = refused.problems
             except (StaleAmendmentError, StaleDataError):
                 problems = {0: _stale_message()}
+                stale = True
             except AmendmentError as error:  # the amendment itself (e.g. no longer current)
                 problems = {0: str(error)}
             else:
@@ -114,6 +126,7 @@ def carry_in_items(slug: str, amendment_id: int):
         years=years,
         ended=[y for y in amendment.plan_period.years if y not in years],
         problems=problems,
-        values=request.form if request.method == "POST" else prefilled(candidates, years),
+        values=posted_values(amendment, stale) if request.method == "POST"
+        else prefilled(candidates, years),
         picked=set(request.form.getlist("pick")),
     ), status
