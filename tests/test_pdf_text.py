@@ -133,6 +133,13 @@ def test_a_word_wider_than_the_cell_is_cut_between_clusters():
         assert text[-1] not in "เแโใไ"
 
 
+@pytest.mark.parametrize("nonsense", ["เแโใไ" * 100, "ก" + "ำ" * 100, "ก" + "\u200d" * 80])
+def test_pasted_runs_of_vowels_or_marks_still_wrap_inside_the_cell(nonsense):
+    lines = thai_text.wrap(nonsense, 60, fonts.REGULAR, 9)
+    assert "".join(_break_points(lines)) == nonsense
+    assert all(line.width <= 60 + 1e-6 for line in lines)
+
+
 LAMPANG_PAO = "องค์การบริหารส่วนจังหวัดลำปาง"
 #: a line of it may hold whole words only
 WHOLE_WORDS = re.compile("(องค์การ|บริหาร|ส่วน|จังหวัด|ลำปาง)+")

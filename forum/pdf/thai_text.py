@@ -201,12 +201,16 @@ def units(chunk: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+CLUSTER_MAX = 6  # the longest real cluster (เ + letter + vowel + tone mark + ะ/า) is shorter
+
+
 def graphemes(word: str) -> list[str]:
     """Clusters a word may be cut between: a letter with its marks and following vowels,
-    a leading vowel with the letter after it."""
+    a leading vowel with the letter after it. A run of marks or vowels no word has (pasted
+    nonsense) is cut every CLUSTER_MAX characters, so that it can still wrap."""
     out: list[str] = []
     for ch in word:
-        if out and (
+        if out and len(out[-1]) < CLUSTER_MAX and (
             _is_mark(ch) or ch in _SPACING_FOLLOWERS or out[-1][-1] in _NO_BREAK_AFTER + "\u200d"
         ):
             out[-1] += ch
