@@ -94,13 +94,15 @@ OFFICE_STEPS = (
 LIST_PAGES = {Status.VILLAGE_RANKED: "screen", Status.ENDORSED: "draft_plan"}
 
 
+def _office_step_item(organization, status, label) -> Waiting:
+    item = _status_item(organization, status, label)
+    if status in LIST_PAGES:
+        item.url = url_for("workflow.step_list", slug=organization.slug, action=LIST_PAGES[status])
+    return item
+
+
 def office_items(organization) -> list[Waiting]:
-    items = [_status_item(organization, status, label) for status, label in OFFICE_STEPS]
-    for item, (status, _label) in zip(items, OFFICE_STEPS, strict=True):
-        if status in LIST_PAGES:
-            item.url = url_for(
-                "workflow.step_list", slug=organization.slug, action=LIST_PAGES[status]
-            )
+    items = [_office_step_item(organization, status, label) for status, label in OFFICE_STEPS]
     if organization.has_council_step:
         label = _l("Approved by the committee: for the council")
         items.append(_status_item(organization, Status.COMMITTEE_APPROVED, label))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.proposals.models import Proposal
 from forum.voting.models import BallotRound
+from forum.workflow.all_or_none import all_or_none
 from forum.workflow.machine import TRANSITIONS, WorkflowError, apply_transition, may_take
 
 
@@ -33,14 +34,6 @@ class Outcome:
     reason: str = ""
     round_id: int | None = None
     counts: tuple[int, int, int] | None = None  # for, against, abstaining: typed from the minutes
-
-
-class ListRefused(Exception):
-    """Some outcomes could not be recorded; nothing was saved."""
-
-    def __init__(self, problems: dict[int, str]):
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
 
 
 def meeting_moves(meeting) -> list:
@@ -77,21 +70,11 @@ def decidable_rows(meeting, user) -> list[Row]:
 def decide_list(meeting, user, outcomes: list[Outcome]) -> list:
     """Record every outcome, or none: on any refusal the whole list is rolled back and each
     refused proposal's message returned in `ListRefused.problems`."""
-    if not outcomes:
-        raise ListRefused({0: _("Choose an outcome for at least one proposal.")})
-    problems: dict[int, str] = {}
-    decisions = []
-    savepoint = db.session.begin_nested()
-    for outcome in outcomes:
-        try:
-            decisions.append(_decide_one(meeting, user, outcome))
-        except WorkflowError as error:
-            problems[outcome.proposal_id] = error.message
-    if problems:
-        savepoint.rollback()
-        raise ListRefused(problems)
-    savepoint.commit()
-    return decisions
+    return all_or_none(
+        outcomes, lambda outcome: _decide_one(meeting, user, outcome),
+        key=lambda outcome: outcome.proposal_id, refusals=WorkflowError,
+        empty_message=_("Choose an outcome for at least one proposal."),
+    )  # fmt: skip
 
 
 def _decide_one(meeting, user, outcome: Outcome):

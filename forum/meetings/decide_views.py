@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from forum.auth.forms import EmptyForm
 from forum.extensions import db
-from forum.meetings.decide import ListRefused, Outcome, decidable_rows, decide_list
+from forum.meetings.decide import Outcome, decidable_rows, decide_list
 from forum.meetings.views import bp, get_meeting
+from forum.workflow.all_or_none import ListRefused
 
 
 def _count(name: str, pid: int, problems: dict) -> int | None:

@@ -27,6 +27,7 @@ from forum.plans.models import PlanVersion
 from forum.plans.versions import freeze_version, project_snapshot
 from forum.proposals.models import Proposal
 from forum.proposals.states import Annex, Status
+from forum.workflow.all_or_none import all_or_none
 from forum.workflow.machine import WorkflowError, apply_transition, find_transition
 from forum.workflow.services import record
 
@@ -370,15 +371,6 @@ def save_item(
     return item
 
 
-class ItemsRefused(AmendmentError):
-    """Some rows of a list could not be added; nothing was saved. ``problems`` maps each refused
-    proposal's id (0 for the list as a whole) to the reason."""
-
-    def __init__(self, problems: dict[int, str]):
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
-
-
 def carryable_proposals(amendment: Amendment) -> list[Proposal]:
     """The organization's proposals an addition may carry in (deferred, approved but not in the
     plan version the amendment is drafted against, never carried over) — the same rule as
@@ -402,24 +394,14 @@ def add_items(
     amendment: Amendment, rows: list[ItemInput], opened_version: int | None
 ) -> list[AmendmentItem]:
     """Add several items at once through `save_item`, each with its own reason: all of them,
-    or none (every refused row's message in `ItemsRefused.problems`)."""
+    or none (every refused row's message in `ListRefused.problems`)."""
     check_editable(amendment, opened_version)
-    if not rows:
-        raise ItemsRefused({0: _("Tick at least one proposal to add.")})
-    problems: dict[int, str] = {}
-    items = []
-    savepoint = db.session.begin_nested()
-    for row in rows:
-        try:
-            # the version was checked once above: each save bumps it
-            items.append(save_item(amendment, row, None))
-        except AmendmentError as error:
-            problems[row.proposal_id or 0] = str(error)
-    if problems:
-        savepoint.rollback()
-        raise ItemsRefused(problems)
-    savepoint.commit()
-    return items
+    # the version was checked once above: each save bumps it
+    return all_or_none(
+        rows, lambda row: save_item(amendment, row, None),
+        key=lambda row: row.proposal_id or 0, refusals=AmendmentError,
+        empty_message=_("Tick at least one proposal to add."),
+    )  # fmt: skip
 
 
 def delete_item(amendment: Amendment, item: AmendmentItem, opened_version: int | None) -> None:

@@ -14,7 +14,6 @@ from forum.plans.amendment_views import _amendment_or_404, _office_or_403, _stal
 from forum.plans.amendments import (
     AmendmentError,
     ItemInput,
-    ItemsRefused,
     StaleAmendmentError,
     add_items,
     carryable_proposals,
@@ -22,6 +21,7 @@ from forum.plans.amendments import (
 from forum.plans.views import bp
 from forum.proposals.forms import parse_baht
 from forum.proposals.models import TEXT_MAX
+from forum.workflow.all_or_none import ListRefused
 
 
 def open_years(amendment) -> list[int]:
@@ -105,7 +105,7 @@ def carry_in_items(slug: str, amendment_id: int):
             try:
                 items = add_items(amendment, rows, _opened_version())
                 db.session.commit()
-            except ItemsRefused as refused:
+            except ListRefused as refused:
                 problems = refused.problems
             except (StaleAmendmentError, StaleDataError):
                 problems = {0: _stale_message()}

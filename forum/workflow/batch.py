@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.meetings.decide import ListRefused
 from forum.proposals.models import Proposal
 from forum.proposals.states import Annex
+from forum.workflow.all_or_none import all_or_none
 from forum.workflow.machine import TRANSITIONS, WorkflowError, apply_transition, may_take
 
 LIST_STEPS = ("screen", "draft_plan")
@@ -79,21 +79,11 @@ def step_rows(organization, action: str, user) -> list[StepRow]:
 
 def take_step_on_list(organization, action: str, user, proposal_ids: list[int]) -> list:
     """Move every listed proposal, or none: `ListRefused.problems` names each refused one."""
-    if not proposal_ids:
-        raise ListRefused({0: _("Tick at least one proposal.")})
-    problems: dict[int, str] = {}
-    decisions = []
-    savepoint = db.session.begin_nested()
-    for pid in proposal_ids:
-        try:
-            decisions.append(_step_one(organization, action, user, pid))
-        except WorkflowError as error:
-            problems[pid] = error.message
-    if problems:
-        savepoint.rollback()
-        raise ListRefused(problems)
-    savepoint.commit()
-    return decisions
+    return all_or_none(
+        proposal_ids, lambda pid: _step_one(organization, action, user, pid),
+        key=lambda pid: pid, refusals=WorkflowError,
+        empty_message=_("Tick at least one proposal."),
+    )  # fmt: skip
 
 
 def _step_one(organization, action: str, user, proposal_id: int):

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from forum.auth.forms import EmptyForm
 from forum.extensions import db
-from forum.meetings.decide import ListRefused
 from forum.organizations.access import get_organization
+from forum.workflow.all_or_none import ListRefused
 from forum.workflow.batch import list_transition, step_rows, take_step_on_list
 from forum.workflow.views import bp
 

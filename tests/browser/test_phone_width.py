@@ -5,6 +5,7 @@ screen, not even a table that would scroll sideways in a box of its own."""
 import pytest
 
 from tests.browser.conftest import PHONE, fits_the_screen
+from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +20,6 @@ WIDE_BOXES = """() => [...document.querySelectorAll('main table, main pre, main 
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
             || e.scrollWidth > e.clientWidth + 1)
   .map(e => e.tagName + ' ' + Math.round(e.getBoundingClientRect().right))"""
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "prachakhom-demo")
-    page.click("main button.primary")
-    page.wait_for_load_state()
 
 
 def test_office_pages_fit_a_phone(phone, axe, shot):
