@@ -76,9 +76,15 @@
     }
   }
 
+  // What is sent of each field: a Thai letter takes 9 bytes in a URL, and servers refuse a
+  // request line over 4 KB (gunicorn's default); the title says most of what matters.
+  var SENT = [200, 120, 80];
+
   function ask() {
     var params = new URLSearchParams();
-    ["title", "objective", "target"].forEach(function (n, i) { params.set(n, fields[i] ? fields[i].value : ""); });
+    ["title", "objective", "target"].forEach(function (n, i) {
+      params.set(n, fields[i] ? fields[i].value.trim().slice(0, SENT[i]) : "");
+    });
     params.set("village", villageNumber());
     fetch(section.dataset.assistUrl + "?" + params.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })

@@ -58,3 +58,19 @@ def test_each_roles_home_fits_a_phone_and_leads_to_its_work(phone, axe, shot, us
         assert phone.goto(href).status == 200
         assert fits_the_screen(phone), f"{href}: wider than {PHONE['width']} px"
     assert phone.problems == []
+
+
+def test_suggestions_follow_the_typing_even_with_a_long_objective(phone):
+    """The form asks the assistant by GET as people type; a long Thai objective must not make
+    the request line longer than servers accept (4 KB in gunicorn: 9 bytes a Thai letter)."""
+    asked = []
+    phone.on("request", lambda r: asked.append(r.url) if "/assist?" in r.url else None)
+    phone.goto("/o/ban-on/proposals/new")
+    objective = "เพื่อให้ประชาชนมีน้ำสะอาดใช้อุปโภคบริโภคอย่างเพียงพอตลอดทั้งปี " * 12
+    phone.fill("#objective", objective)
+    phone.fill("#title", "ปรับปรุงระบบประปาหมู่บ้านและถังเก็บน้ำ")
+    phone.locator("#assist-results .assist-pick").first.wait_for(timeout=10_000)
+    assert asked and max(len(url.encode()) for url in asked) < 4000
+    assert "ประปา" in phone.inner_text("#assist-results") or "น้ำ" in phone.inner_text(
+        "#assist-results"
+    )
