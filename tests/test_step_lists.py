@@ -142,3 +142,10 @@ def test_a_proposal_changed_by_someone_else_meanwhile_saves_none_and_says_so(cli
     assert "มีผู้อื่นบันทึกรายการนี้ในขณะเดียวกัน" in page
     assert [status_of(pid) for pid in ids] == ["village_ranked"] * 3
     assert decisions_of(ids, "screen") == []
+
+
+def test_a_list_too_long_for_any_page_is_refused_at_once(client, auth):
+    as_user(auth, "officer-banon")
+    response = client.post(SCREEN, data={"pick": [str(n) for n in range(1, 2000)]})
+    assert response.status_code == 422
+    assert "เลือกได้ครั้งละไม่เกิน 500 ข้อเสนอ" in response.get_data(as_text=True)

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.proposals.models import Proposal
 from forum.proposals.states import Annex
-from forum.workflow.all_or_none import all_or_none
+from forum.workflow.all_or_none import ListRefused, all_or_none
 from forum.workflow.machine import TRANSITIONS, WorkflowError, apply_transition, may_take
 
 LIST_STEPS = ("screen", "draft_plan")
+LIST_MAX = 500  # ticked at once (a page lists what waits; more is a script)
 
 
 @dataclass
@@ -79,6 +80,10 @@ def step_rows(organization, action: str, user) -> list[StepRow]:
 
 def take_step_on_list(organization, action: str, user, proposal_ids: list[int]) -> list:
     """Move every listed proposal, or none: `ListRefused.problems` names each refused one."""
+    if len(proposal_ids) > LIST_MAX:
+        raise ListRefused({0: _("At most %(max)d proposals at once.", max=LIST_MAX)})
+    # one query; each step below finds its proposal in the session
+    db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids))).all()
     return all_or_none(
         proposal_ids, lambda pid: _step_one(organization, action, user, pid),
         key=lambda pid: pid, refusals=WorkflowError,
